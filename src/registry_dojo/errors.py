@@ -1,0 +1,74 @@
+"""Exceptions raised by registry-dojo.
+
+Every error the package raises on purpose derives from :class:`DojoError`, so a caller (and the
+CLI) can catch one type. A learner's wrong answer is never an exception: checkers return a
+result instead.
+
+    DojoError
+    ├── InvalidReferenceError (also a ValueError)  bad image reference, Go error text in `reason`
+    ├── LabError                                   the lab registry could not be started or found
+    │   └── RegistryBinaryNotFound                 no registry binary and no Docker engine
+    ├── RegistryError                              the registry answered with an error
+    └── ExerciseBuildError                         a solution notebook has broken markers
+"""
+
+from __future__ import annotations
+
+
+class DojoError(Exception):
+    """Base class of every error that registry-dojo raises on purpose."""
+
+
+class InvalidReferenceError(DojoError, ValueError):
+    """An image reference that Docker would reject.
+
+    `reason` is exactly the text of the matching error in Go's distribution/reference package
+    (for example ``invalid reference format``), so it can be compared with what Docker prints.
+    """
+
+    def __init__(self, reason: str, value: str) -> None:
+        self.reason = reason
+        self.value = value
+        super().__init__(f"{reason}: {value!r}")
+
+
+class LabError(DojoError):
+    """The lab registry could not be started, stopped or found."""
+
+
+class RegistryBinaryNotFound(LabError):
+    """Neither a registry binary nor a Docker engine is available to run the lab."""
+
+
+class RegistryError(DojoError):
+    """An error response from a registry, with its HTTP status and error code.
+
+    `code` is the first code of the registry's JSON error body (``MANIFEST_UNKNOWN``,
+    ``UNAUTHORIZED``, ...) or ``None`` when the body had none (a plain-text 404, say).
+    """
+
+    def __init__(
+        self,
+        status: int,
+        code: str | None,
+        message: str,
+        *,
+        method: str = "",
+        url: str = "",
+        detail: object = None,
+        challenge: str | None = None,
+    ) -> None:
+        self.status = status
+        self.code = code
+        self.message = message
+        self.method = method
+        self.url = url
+        self.detail = detail
+        self.challenge = challenge
+        where = f" ({method} {url})" if method else ""
+        label = code if code else "HTTP error"
+        super().__init__(f"{status} {label}: {message}{where}")
+
+
+class ExerciseBuildError(DojoError):
+    """A solution notebook cannot be turned into an exercise notebook."""
