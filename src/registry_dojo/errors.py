@@ -9,6 +9,8 @@ result instead.
     ├── LabError                                   the lab registry could not be started or found
     │   └── RegistryBinaryNotFound                 no registry binary and no Docker engine
     ├── RegistryError                              the registry answered with an error
+    ├── RegistryUnreachable (also a ConnectionError) no connection to the registry
+    ├── DigestMismatchError                        content does not match its digest
     └── ExerciseBuildError                         a solution notebook has broken markers
 """
 
@@ -68,6 +70,39 @@ class RegistryError(DojoError):
         where = f" ({method} {url})" if method else ""
         label = code if code else "HTTP error"
         super().__init__(f"{status} {label}: {message}{where}")
+
+
+class RegistryUnreachable(DojoError, ConnectionError):
+    """No HTTP response came back from the registry: connection refused, DNS failure, time-out.
+
+    `url` is the request URL and `reason` the transport error, e.g. ``ConnectError: [Errno 111]
+    Connection refused``.
+    """
+
+    def __init__(self, url: str, reason: str) -> None:
+        self.url = url
+        self.reason = reason
+        super().__init__(
+            f"cannot reach the registry at {url!r}: {reason}. "
+            "Is the lab running? Start it with: registry-dojo lab up"
+        )
+
+
+class DigestMismatchError(DojoError):
+    """Content from a registry whose digest differs from the digest it was requested by.
+
+    `expected` is the requested or announced digest, `actual` the digest of the bytes received.
+    """
+
+    def __init__(self, expected: str, actual: str, *, url: str = "") -> None:
+        self.expected = expected
+        self.actual = actual
+        self.url = url
+        where = f" from {url}" if url else ""
+        super().__init__(
+            f"content{where} has digest {actual!r}, expected {expected!r}; "
+            "the registry or a proxy altered it, so do not use it"
+        )
 
 
 class ExerciseBuildError(DojoError):

@@ -16,8 +16,10 @@ def data_home() -> Path:
     The folder is created with mode 0700 if it does not exist.
     """
     configured = os.environ.get(HOME_ENV)
-    home = Path(configured).expanduser() if configured else Path(
-        platformdirs.user_data_dir("registry-dojo", appauthor=False)
+    home = (
+        Path(configured).expanduser()
+        if configured
+        else Path(platformdirs.user_data_dir("registry-dojo", appauthor=False))
     )
     home.mkdir(mode=0o700, parents=True, exist_ok=True)
     return home
