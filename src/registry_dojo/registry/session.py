@@ -112,7 +112,7 @@ class Session:
         service = self.auth.token_service
         if service is None or self.auth.scheme != BEARER:
             return
-        params: list[tuple[str, str]] = []
+        params: list[tuple[str, str | int | float | bool | None]] = []
         if service.service:
             params.append(("service", service.service))
         # A challenge lists several scopes separated by spaces (a cross-repository mount needs

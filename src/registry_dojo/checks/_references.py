@@ -1,0 +1,262 @@
+"""Graders for the image-reference exercises: qualify, classify, parse and which_host.
+
+Expected answers are computed with :mod:`registry_dojo.reference`, never typed by hand, so they
+follow Docker's rules exactly. Feedback says which rule an answer broke without printing the
+expected answer.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+
+from registry_dojo import reference
+from registry_dojo.checks.commands import ParseError, PullCommand, PushCommand, parse_script
+from registry_dojo.checks.exercise import Raised, call_learner, type_name
+from registry_dojo.checks.result import Case
+from registry_dojo.errors import InvalidReferenceError
+
+PARSE_KEYS = ("domain", "path", "tag", "digest")
+HUB_HOSTS = frozenset(
+    {reference.DEFAULT_DOMAIN, reference.LEGACY_DEFAULT_DOMAIN, "registry-1.docker.io"}
+)
+KNOWN_REASONS = frozenset(
+    {
+        reference.INVALID_REFERENCE_FORMAT,
+        reference.INVALID_TAG_FORMAT,
+        reference.INVALID_DIGEST_FORMAT,
+        reference.NAME_CONTAINS_UPPERCASE,
+        reference.NAME_EMPTY,
+        reference.NAME_TOO_LONG,
+        reference.NAME_IS_IDENTIFIER,
+        reference.DIGEST_UNSUPPORTED,
+        reference.DIGEST_INVALID_LENGTH,
+        reference.DIGEST_INVALID_FORMAT,
+    }
+)
+NO_HOST = (
+    "your reference has no registry host; Docker adds one when the first component has "
+    "no '.' or ':' and is not 'localhost'"
+)
+
+
+def label(value: str) -> str:
+    """Return the case label for an input string: its repr, shortened if very long."""
+    text = repr(value)
+    return text if len(text) <= 60 else f"{text[:40]}...{text[-12:]} ({len(value)} characters)"
+
+
+def _answer_for(answers: Mapping[object, object], key: str) -> tuple[str | None, str]:
+    """Return the learner's string for `key`, or None and why it is unusable."""
+    if key not in answers:
+        return None, "missing from your dict; give one entry per input"
+    given = answers[key]
+    if not isinstance(given, str):
+        return None, f"expected a string, got {type_name(given)}"
+    return given.strip(), ""
+
+
+def _host_problem(given: reference.Reference, expected: reference.Reference) -> str:
+    if given.domain in HUB_HOSTS and expected.domain == reference.DEFAULT_DOMAIN:
+        return "the full form always writes Docker Hub's host as 'docker.io'"
+    if expected.domain == reference.DEFAULT_DOMAIN:
+        return (
+            "the first component of this input is not a host (it has no '.' or ':' and is "
+            "not 'localhost'), so Docker uses Docker Hub"
+        )
+    return "the registry host differs from the one this input names"
+
+
+def diagnose_full_reference(given: str, expected: reference.Reference) -> str | None:
+    """Say what is wrong with `given` as the full form of `expected`; None if it is right."""
+    if given == str(expected):
+        return None
+    try:
+        parsed = reference.parse(given)
+    except InvalidReferenceError as error:
+        return f"{given!r} is not a valid reference: {error.reason}"
+    if not parsed.domain:
+        return NO_HOST
+    if parsed.domain != expected.domain:
+        return _host_problem(parsed, expected)
+    if parsed.path != expected.path:
+        if expected.path == reference.OFFICIAL_REPO_PREFIX + parsed.path:
+            return "one-component names on Docker Hub live in the 'library/' namespace"
+        return "the repository path differs from the input's"
+    if expected.digest is not None:
+        if parsed.digest != expected.digest:
+            return "the digest must stay exactly as it is in the input"
+        return "with a digest, Docker pulls by digest alone and drops the tag"
+    if parsed.digest is not None:
+        return "this input has no digest; do not add one"
+    if parsed.tag is None and expected.tag == reference.DEFAULT_TAG:
+        return "no tag: Docker adds ':latest' when a reference has neither tag nor digest"
+    return "the tag differs from the input's"
+
+
+def grade_qualify(answers: Mapping[object, object], inputs: Sequence[str]) -> list[Case]:
+    """Grade a dict {input: full reference} against ``parse_docker_ref``."""
+    cases = []
+    for value in inputs:
+        given, problem = _answer_for(answers, value)
+        if given is not None:
+            problem = diagnose_full_reference(given, reference.parse_docker_ref(value)) or ""
+        passed = given is not None and not problem
+        cases.append(Case(label(value), passed, given if passed and given else problem))
+    return cases
+
+
+def expected_classification(value: str) -> str:
+    """Return ``valid`` or the reason ``parse_normalized_named`` rejects `value` with."""
+    try:
+        reference.parse_normalized_named(value)
+    except InvalidReferenceError as error:
+        return error.reason
+    return "valid"
+
+
+def _docker_wording(value: str) -> str:
+    """Return the longer text the Docker CLI prints for an uppercase repository name."""
+    remote = reference.split_docker_domain(value)[1].partition(":")[0]
+    return f"{reference.INVALID_REFERENCE_FORMAT}: repository name ({remote}) must be lowercase"
+
+
+def diagnose_classification(value: str, given: str, expected: str) -> str | None:
+    """Say what is wrong with `given` as the classification of `value`; None if it is right."""
+    if given == expected:
+        return None
+    if expected == reference.NAME_CONTAINS_UPPERCASE and given == _docker_wording(value):
+        return None
+    if given.lower() == "invalid":
+        return "write the exact reason Docker gives, not just 'invalid'"
+    if expected == "valid":
+        return "Docker accepts this string; check which part the rule you applied covers"
+    if given == "valid":
+        return "Docker rejects this string; find the rule it breaks"
+    if given not in KNOWN_REASONS:
+        return f"{given!r} is not one of Docker's reasons; copy the reason text exactly"
+    return "Docker reports a different reason: it checks the whole format before the parts"
+
+
+def grade_classify(answers: Mapping[object, object], inputs: Sequence[str]) -> list[Case]:
+    """Grade a dict {string: "valid" or reason} against ``parse_normalized_named``."""
+    cases = []
+    for value in inputs:
+        given, problem = _answer_for(answers, value)
+        if given is not None:
+            expected = expected_classification(value)
+            problem = diagnose_classification(value, given, expected) or ""
+        passed = given is not None and not problem
+        cases.append(Case(label(value), passed, given if passed and given else problem))
+    return cases
+
+
+def _expected_parts(value: str) -> dict[str, str | None] | None:
+    try:
+        parsed = reference.parse_normalized_named(value)
+    except InvalidReferenceError:
+        return None
+    return {
+        "domain": parsed.domain,
+        "path": parsed.path,
+        "tag": parsed.tag,
+        "digest": parsed.digest,
+    }
+
+
+def _compare_parts(returned: object, expected: dict[str, str | None]) -> str | None:
+    if not isinstance(returned, dict):
+        return f"expected a dict with keys {', '.join(PARSE_KEYS)}, got {type_name(returned)}"
+    missing = [key for key in PARSE_KEYS if key not in returned]
+    if missing:
+        return f"the dict has no key {', '.join(repr(key) for key in missing)}"
+    wrong = [key for key in PARSE_KEYS if returned[key] != expected[key]]
+    if not wrong:
+        return None
+    parts = ", ".join(f"{key} (you returned {returned[key]!r})" for key in wrong)
+    message = f"these parts differ from Docker's: {parts}"
+    if "tag" in wrong and returned["tag"] == reference.DEFAULT_TAG and expected["tag"] is None:
+        message += "; normalising a name adds no tag, only pulling does"
+    return message
+
+
+def grade_parse(
+    split_reference: Callable[[str], object], inputs: Sequence[str], function_name: str
+) -> list[Case]:
+    """Grade a learner's split_reference(ref) -> dict on `inputs`, valid and invalid."""
+    cases = []
+    for value in inputs:
+        expected = _expected_parts(value)
+        outcome = call_learner(split_reference, value)
+        if isinstance(outcome, Raised):
+            error = outcome.error
+            if expected is None and isinstance(error, ValueError):
+                message = None
+            elif expected is None:
+                message = f"raise ValueError for an invalid reference, not {outcome.description}"
+            elif isinstance(error, ValueError):
+                message = (
+                    f"Docker accepts this string, but {function_name} raised {outcome.description}"
+                )
+            else:
+                message = outcome.description
+        elif expected is None:
+            message = (
+                f"Docker rejects this string, but {function_name} returned "
+                f"{type_name(outcome)}; raise ValueError instead"
+            )
+        else:
+            message = _compare_parts(outcome, expected)
+        passed = message is None
+        success = "rejected with ValueError" if expected is None else "all four parts match"
+        cases.append(Case(label(value), passed, success if passed else str(message)))
+    return cases
+
+
+def image_name(command: str) -> str:
+    """Return the image name of one ``docker pull`` or ``docker push`` command."""
+    parsed = parse_script(command)
+    if isinstance(parsed, ParseError) or len(parsed) != 1:
+        raise ValueError(f"expected one docker pull or push command, got {command!r}")
+    transfer = parsed[0]
+    if not isinstance(transfer, PullCommand | PushCommand):
+        raise ValueError(f"expected a docker pull or push command, got {command!r}")
+    return transfer.name
+
+
+def expected_host(command: str) -> str:
+    """Return the domain that `command` (a docker pull or push) contacts."""
+    return reference.parse_normalized_named(image_name(command)).domain
+
+
+def diagnose_host(command: str, given: str, expected: str) -> str | None:
+    """Say what is wrong with `given` as the host `command` contacts; None if it is right."""
+    accepted = HUB_HOSTS if expected == reference.DEFAULT_DOMAIN else {expected}
+    if given in accepted:
+        return None
+    if "://" in given:
+        return "give the host alone, without a URL scheme such as 'https://'"
+    if "/" in given:
+        return "give the host only, without the repository path"
+    first = image_name(command).partition("/")[0]
+    if given == first and expected == reference.DEFAULT_DOMAIN:
+        return (
+            f"{first!r} has no '.' or ':' and is not 'localhost', so Docker does not read it "
+            "as a host"
+        )
+    if given in HUB_HOSTS:
+        return "the first component names a host ('.', ':' or 'localhost'), so this is not Hub"
+    if expected.startswith(given + ":"):
+        return "the port is part of the host"
+    return "Docker contacts a different host for this command"
+
+
+def grade_which_host(answers: Mapping[object, object], commands: Sequence[str]) -> list[Case]:
+    """Grade a dict {command: host} against the normalised domain of each command's image."""
+    cases = []
+    for command in commands:
+        given, problem = _answer_for(answers, command)
+        if given is not None:
+            problem = diagnose_host(command, given, expected_host(command)) or ""
+        passed = given is not None and not problem
+        cases.append(Case(label(command), passed, given if passed and given else problem))
+    return cases

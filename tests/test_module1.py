@@ -1,0 +1,650 @@
+"""Tests for the module 1 exercises: solutions pass, stubs are not attempted, mistakes explained."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from registry_dojo import reference
+from registry_dojo.checks import Exercise, Status, module1
+from registry_dojo.lab import LabInfo, env_vars
+from registry_dojo.registry import Registry
+
+LAB_HOST = "127.0.0.1:5999"
+
+
+@pytest.fixture(autouse=True)
+def _private_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("REGISTRY_DOJO_HOME", str(tmp_path / "home"))
+
+
+class FakeRegistry:
+    """A registry in memory behind httpx.MockTransport: blobs, manifests by tag, no auth."""
+
+    def __init__(self) -> None:
+        self.manifests: dict[tuple[str, str], tuple[bytes, str]] = {}
+        self.blobs: set[str] = set()
+
+    def handle(self, request: httpx.Request) -> httpx.Response:
+        path = request.url.path
+        if path == "/v2/":
+            return httpx.Response(200, json={})
+        if path.endswith("/blobs/uploads/"):
+            return httpx.Response(202, headers={"Location": "/upload/1"})
+        if path == "/upload/1":
+            self.blobs.add(request.url.params["digest"])
+            return httpx.Response(201)
+        if "/blobs/" in path:
+            return httpx.Response(200 if path.rpartition("/")[2] in self.blobs else 404)
+        repo, _, ref = path.removeprefix("/v2/").partition("/manifests/")
+        if not ref:
+            return httpx.Response(404, json={"errors": [{"code": "NAME_UNKNOWN"}]})
+        if request.method == "PUT":
+            data = request.content
+            self.manifests[(repo, ref)] = (data, request.headers["Content-Type"])
+            digest = "sha256:" + hashlib.sha256(data).hexdigest()
+            return httpx.Response(201, headers={"Docker-Content-Digest": digest})
+        stored = self.manifests.get((repo, ref))
+        if stored is None:
+            body = {"errors": [{"code": "MANIFEST_UNKNOWN", "message": "manifest unknown"}]}
+            if request.method == "HEAD":
+                return httpx.Response(404)
+            return httpx.Response(404, json=body)
+        data, media_type = stored
+        headers = {
+            "Docker-Content-Digest": "sha256:" + hashlib.sha256(data).hexdigest(),
+            "Content-Type": media_type,
+            "Content-Length": str(len(data)),
+        }
+        return httpx.Response(
+            200, headers=headers, content=b"" if request.method == "HEAD" else data
+        )
+
+
+@pytest.fixture
+def fake_lab(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> FakeRegistry:
+    info = LabInfo(
+        host=LAB_HOST,
+        url=f"http://{LAB_HOST}",
+        username="dojo",
+        password="not-a-real-password",
+        pid=None,
+        backend="binary",
+        docker_config=tmp_path / "docker",
+        home=tmp_path / "home",
+    )
+    fake = FakeRegistry()
+    monkeypatch.setattr(module1, "lab_info", lambda: info)
+    monkeypatch.setattr(module1, "lab_transport", httpx.MockTransport(fake.handle))
+    return fake
+
+
+def _solution(exercise: Exercise, name: str) -> Callable[..., Any]:
+    namespace: dict[str, Any] = {}
+    exec(exercise.solution, namespace)
+    function: Callable[..., Any] = namespace[name]
+    return function
+
+
+def _messages(exercise: Exercise, answer: object) -> dict[str, str]:
+    result = exercise.check(answer)
+    return {case.label: case.message for case in result.cases if not case.passed}
+
+
+SOLUTION_NAMES = {
+    "m01.qualify": "qualify",
+    "m01.classify": "classify",
+    "m01.parse": "split_reference",
+    "m01.push_commands": "push_commands",
+    "m01.which_host": "which_host",
+    "m01.login": "login_command",
+    "m01.lab_push": "publish",
+}
+
+
+def test_exercise_list() -> None:
+    assert [exercise.id for exercise in module1.EXERCISES] == list(SOLUTION_NAMES)
+    for exercise in module1.EXERCISES:
+        assert getattr(module1, exercise.id.removeprefix("m01.")) is exercise
+        assert len(exercise.hints) == 3
+
+
+@pytest.mark.parametrize("exercise", module1.EXERCISES, ids=lambda exercise: exercise.id)
+def test_solution_passes(exercise: Exercise, fake_lab: FakeRegistry) -> None:
+    result = exercise.check(_solution(exercise, SOLUTION_NAMES[exercise.id]))
+    assert result.status is Status.CORRECT, result.text()
+    assert result.points == exercise.max_points
+
+
+@pytest.mark.parametrize("exercise", module1.EXERCISES, ids=lambda exercise: exercise.id)
+def test_stub_not_attempted(exercise: Exercise, fake_lab: FakeRegistry) -> None:
+    def stub(*args: object) -> object:
+        raise NotImplementedError()
+
+    result = exercise.check(stub)
+    assert result.status is Status.NOT_ATTEMPTED
+    assert result.points == 0
+
+
+def test_expected_answers_follow_reference() -> None:
+    answers = _solution(module1.qualify, "qualify")()
+    assert answers["redis"] == str(reference.parse_docker_ref("redis"))
+    assert answers["redis"] == "docker.io/library/redis:latest"
+
+
+# qualify
+
+
+def test_qualify_feedback_golden() -> None:
+    digest_input = module1.QUALIFY_INPUTS[-1]
+    answers = {
+        "redis": "redis:latest",
+        "bitnami/redis:7.2": "docker.io/bitnami/redis",
+        "localhost:5000/app": "docker.io/localhost:5000/app:latest",
+        "myhost/app": "myhost/app:latest",
+        "my.host/app": "docker.io/my.host/app:latest",
+        "myacr.azurecr.io/team/api:2.3.1": "myacr.azurecr.io/api:2.3.1",
+        "index.docker.io/library/nginx:1.27": "index.docker.io/library/nginx:1.27",
+        digest_input: "docker.io/library/nginx:1.27@" + digest_input.partition("@")[2],
+        "111122223333.dkr.ecr.eu-west-1.amazonaws.com/api:1.0": 42,
+    }
+    messages = _messages(module1.qualify, answers)
+    assert messages["'redis'"] == (
+        "your reference has no registry host; Docker adds one when the first component has "
+        "no '.' or ':' and is not 'localhost'"
+    )
+    assert messages["'bitnami/redis:7.2'"] == "the tag differs from the input's"
+    assert messages["'localhost:5000/app'"] == (
+        "'docker.io/localhost:5000/app:latest' is not a valid reference: invalid reference format"
+    )
+    assert messages["'myhost/app'"] == (
+        "the first component of this input is not a host (it has no '.' or ':' and is not "
+        "'localhost'), so Docker uses Docker Hub"
+    )
+    assert messages["'my.host/app'"] == "the registry host differs from the one this input names"
+    assert messages["'myacr.azurecr.io/team/api:2.3.1'"] == (
+        "the repository path differs from the input's"
+    )
+    assert messages["'index.docker.io/library/nginx:1.27'"] == (
+        "the full form always writes Docker Hub's host as 'docker.io'"
+    )
+    assert messages[module1.qualify.check(answers).cases[-1].label] == (
+        "with a digest, Docker pulls by digest alone and drops the tag"
+    )
+    assert messages["'111122223333.dkr.ecr.eu-west-1.amazonaws.com/api:1.0'"] == (
+        "expected a string, got an int"
+    )
+    assert messages["'ghcr.io/octo-org/api@sha256:5891b5b522d...2e846f6be03' (92 characters)"] == (
+        "missing from your dict; give one entry per input"
+    )
+
+
+def test_qualify_missing_latest_and_library() -> None:
+    messages = _messages(
+        module1.qualify, {"redis": "docker.io/library/redis", "bitnami/redis:7.2": "x"}
+    )
+    assert messages["'redis'"] == (
+        "no tag: Docker adds ':latest' when a reference has neither tag nor digest"
+    )
+    messages = _messages(module1.qualify, {"redis": "docker.io/redis:latest"})
+    assert messages["'redis'"] == (
+        "one-component names on Docker Hub live in the 'library/' namespace"
+    )
+
+
+def test_qualify_partial_points() -> None:
+    answers = _solution(module1.qualify, "qualify")()
+    answers["redis"] = "redis"
+    result = module1.qualify.check(answers)
+    assert result.status is Status.INCORRECT
+    assert result.points == module1.qualify.max_points - 1
+
+
+def test_qualify_learner_exception() -> None:
+    def qualify() -> dict[str, str]:
+        parts: dict[str, str] = {}
+        return {"redis": parts["tag"]}
+
+    result = module1.qualify.check(qualify)
+    line = qualify.__code__.co_firstlineno + 2
+    assert result.cases[0].message == f"KeyError: 'tag' (line {line}, in qualify)"
+
+
+def test_qualify_wrong_type() -> None:
+    result = module1.qualify.check(lambda: list(module1.QUALIFY_INPUTS))
+    assert result.cases[0].message == (
+        "expected a dict mapping each input of QUALIFY_INPUTS to its full reference, got a list"
+    )
+
+
+# classify
+
+
+def test_classify_feedback_golden() -> None:
+    messages = _messages(
+        module1.classify,
+        {
+            "nginx:1.27": "invalid",
+            "MyApp:1.0": "invalid reference format",
+            "myapp:V1.0-RC": "repository name must be lowercase",
+            "https://ghcr.io/org/app:1.0": "valid",
+            "app:1.0+build.5": "bad tag",
+        },
+    )
+    assert messages["'nginx:1.27'"] == "write the exact reason Docker gives, not just 'invalid'"
+    assert messages["'MyApp:1.0'"] == (
+        "Docker reports a different reason: it checks the whole format before the parts"
+    )
+    assert messages["'myapp:V1.0-RC'"] == (
+        "Docker accepts this string; check which part the rule you applied covers"
+    )
+    assert messages["'https://ghcr.io/org/app:1.0'"] == (
+        "Docker rejects this string; find the rule it breaks"
+    )
+    assert messages["'app:1.0+build.5'"] == (
+        "'bad tag' is not one of Docker's reasons; copy the reason text exactly"
+    )
+
+
+def test_classify_accepts_docker_cli_wording() -> None:
+    answers = _solution(module1.classify, "classify")()
+    answers["MyApp:1.0"] = (
+        "invalid reference format: repository name (library/MyApp) must be lowercase"
+    )
+    assert module1.classify.check(answers).status is Status.CORRECT
+
+
+# parse
+
+
+def test_parse_feedback_names_parts() -> None:
+    def split_reference(ref: str) -> dict[str, str | None]:
+        if ref == "MyApp":
+            return {"domain": "docker.io"}
+        if ref == "nginx":
+            return {"domain": "docker.io", "path": "nginx", "tag": "latest", "digest": None}
+        if ref == "team//app":
+            raise KeyError("component")
+        if ref == "nginx:1.27":
+            raise ValueError("nope")
+        if ref == "app:":
+            return {"domain": "docker.io", "path": "library/app", "tag": None, "digest": None}
+        return {"domain": "", "path": "", "tag": None, "digest": None}
+
+    messages = _messages(module1.parse, split_reference)
+    assert messages["'nginx'"] == (
+        "these parts differ from Docker's: path (you returned 'nginx'), tag (you returned "
+        "'latest'); normalising a name adds no tag, only pulling does"
+    )
+    assert messages["'nginx:1.27'"].startswith(
+        "Docker accepts this string, but split_reference raised ValueError: nope (line "
+    )
+    assert messages["'team//app'"].startswith(
+        "raise ValueError for an invalid reference, not KeyError: 'component' (line "
+    )
+    assert messages["'app:'"] == (
+        "Docker rejects this string, but split_reference returned a dict; raise ValueError instead"
+    )
+    assert messages["'MyApp'"] == (
+        "Docker rejects this string, but split_reference returned a dict; raise ValueError instead"
+    )
+    assert "'myhost/app'" in messages
+    assert "'my_host:5000/app'" in messages
+
+
+def test_parse_missing_keys() -> None:
+    messages = _messages(module1.parse, lambda ref: {"domain": "docker.io"})
+    assert messages["'nginx'"] == "the dict has no key 'path', 'tag', 'digest'"
+
+
+def test_parse_not_a_function() -> None:
+    result = module1.parse.check({"domain": "docker.io"})
+    assert result.cases[0].message == (
+        "expected a function split_reference(ref) that returns a dict, got a dict"
+    )
+
+
+# which_host
+
+
+def test_which_host_accepts_hub_spellings() -> None:
+    for hub in ("docker.io", "index.docker.io", "registry-1.docker.io"):
+        messages = _messages(module1.which_host, {"docker pull redis": hub})
+        assert "'docker pull redis'" not in messages
+
+
+def test_which_host_feedback_golden() -> None:
+    messages = _messages(
+        module1.which_host,
+        {
+            "docker pull acme/api:2.1": "acme",
+            "docker push localhost:5000/app:dev": "localhost",
+            "docker pull myhost/app": "https://docker.io",
+            "docker pull my.host/app": "docker.io",
+            "docker push ghcr.io/octo-org/api:1.4": "ghcr.io/octo-org",
+        },
+    )
+    assert messages["'docker pull acme/api:2.1'"] == (
+        "'acme' has no '.' or ':' and is not 'localhost', so Docker does not read it as a host"
+    )
+    assert messages["'docker push localhost:5000/app:dev'"] == "the port is part of the host"
+    assert messages["'docker pull myhost/app'"] == (
+        "give the host alone, without a URL scheme such as 'https://'"
+    )
+    assert messages["'docker pull my.host/app'"] == (
+        "the first component names a host ('.', ':' or 'localhost'), so this is not Hub"
+    )
+    assert messages["'docker push ghcr.io/octo-org/api:1.4'"] == (
+        "give the host only, without the repository path"
+    )
+
+
+# push_commands
+
+
+@pytest.mark.parametrize(
+    "script",
+    [
+        "docker tag hello:1.0 myacr.azurecr.io/team/hello:1.0\n"
+        "docker push myacr.azurecr.io/team/hello:1.0",
+        "docker image tag docker.io/library/hello:1.0 myacr.azurecr.io/team/hello:1.0 && "
+        "docker image push -q myacr.azurecr.io/team/hello:1.0",
+        "docker tag hello:1.0 myacr.azurecr.io/team/hello:1.0; "
+        "docker push --all-tags myacr.azurecr.io/team/hello",
+        "# log in first\ndocker login myacr.azurecr.io\n"
+        "sudo docker tag hello:1.0 myacr.azurecr.io/team/hello:1.0\n"
+        "sudo docker push myacr.azurecr.io/team/hello:1.0",
+    ],
+)
+def test_push_equivalent_forms(script: str) -> None:
+    result = module1.push_commands.check(script)
+    assert result.status is Status.CORRECT, result.text()
+
+
+@pytest.mark.parametrize(
+    ("script", "tag_message", "push_message"),
+    [
+        (
+            "docker tag hello:1.0 team/hello:1.0\ndocker push team/hello:1.0",
+            "'team/hello:1.0' has no registry host, so Docker reads it as "
+            "'docker.io/team/hello:1.0' and the push would go to Docker Hub; start the name "
+            "with the registry's host",
+            "'team/hello:1.0' has no registry host, so Docker reads it as "
+            "'docker.io/team/hello:1.0' and the push would go to Docker Hub; start the name "
+            "with the registry's host",
+        ),
+        (
+            "docker push myacr.azurecr.io/team/hello:1.0",
+            "there is no docker tag command, so the registry's name never exists",
+            "Docker would answer 'An image does not exist locally with the tag: "
+            "myacr.azurecr.io/team/hello'; push exactly the name you gave with docker tag",
+        ),
+        (
+            "docker tag hello:1.0 myacr.azurecr.io/team/hello:1.0\n"
+            "docker push myacr.azurecr.io/team/hello",
+            None,
+            "Docker would answer 'An image does not exist locally with the tag: "
+            "myacr.azurecr.io/team/hello'; push exactly the name you gave with docker tag",
+        ),
+        (
+            "docker tag hello:1.0 myacr.azurecr.io/team/hello:1.0\ndocker push hello:1.0",
+            None,
+            "you tagged the task's name but pushed 'hello:1.0'; push the tagged name",
+        ),
+        (
+            "docker tag hello:1.0 myacr.azurecr.io/Team/hello:1.0\n"
+            "docker push myacr.azurecr.io/Team/hello:1.0",
+            "'myacr.azurecr.io/Team/hello:1.0' has uppercase letters in its repository path, "
+            "which must be lowercase",
+            "'myacr.azurecr.io/Team/hello:1.0' has uppercase letters in its repository path, "
+            "which must be lowercase",
+        ),
+        (
+            "docker tag hello:1.0 https://myacr.azurecr.io/team/hello:1.0\n"
+            "docker push https://myacr.azurecr.io/team/hello:1.0",
+            "'https://myacr.azurecr.io/team/hello:1.0' starts with a URL scheme; image "
+            "references have none (write host/path:tag)",
+            "'https://myacr.azurecr.io/team/hello:1.0' starts with a URL scheme; image "
+            "references have none (write host/path:tag)",
+        ),
+        (
+            "docker push myacr.azurecr.io/team/hello:1.0\n"
+            "docker tag hello:1.0 myacr.azurecr.io/team/hello:1.0",
+            None,
+            "pushes 'myacr.azurecr.io/team/hello:1.0' before the docker tag that creates it",
+        ),
+        (
+            "docker tag hello myacr.azurecr.io/team/hello:1.0\n"
+            "docker push myacr.azurecr.io/team/hello:1.0",
+            "Docker would answer 'No such image: hello:latest'; the local image is 'hello:1.0'",
+            "Docker would answer 'An image does not exist locally with the tag: "
+            "myacr.azurecr.io/team/hello'; push exactly the name you gave with docker tag",
+        ),
+        (
+            "docker tag hello:1.0 otheracr.azurecr.io/team/hello:1.0\n"
+            "docker push otheracr.azurecr.io/team/hello:1.0",
+            "the registry host of 'otheracr.azurecr.io/team/hello:1.0' is not the task's registry",
+            "the registry host of 'otheracr.azurecr.io/team/hello:1.0' is not the task's registry",
+        ),
+        (
+            "docker tag hello:1.0 myacr.azurecr.io/team/hello:1.0\n"
+            "docker push -a myacr.azurecr.io/team/hello:1.0",
+            None,
+            "Docker answers 'tag can't be used with --all-tags/-a': push the name alone",
+        ),
+    ],
+)
+def test_push_mistakes(script: str, tag_message: str | None, push_message: str | None) -> None:
+    messages = _messages(module1.push_commands, script)
+    assert messages.get("docker tag") == tag_message
+    assert messages.get("docker push") == push_message
+
+
+def test_push_unparseable() -> None:
+    result = module1.push_commands.check("docker tag hello:1.0")
+    assert result.cases[0].message == (
+        'cannot read your commands: docker tag hello:1.0: "docker tag" requires exactly 2 '
+        "arguments."
+    )
+
+
+# login
+
+
+@pytest.mark.parametrize(
+    "script",
+    [
+        f"cat pw.txt | docker login -u dojo --password-stdin {LAB_HOST}",
+        f'echo "$REGISTRY_DOJO_PASSWORD" | docker login --username=dojo --password-stdin '
+        f"{LAB_HOST}",
+        'docker login -u "$REGISTRY_DOJO_USERNAME" --password-stdin "${REGISTRY_DOJO_REGISTRY}" '
+        '< "$REGISTRY_DOJO_PASSWORD_FILE"',
+        f"DOCKER_CONFIG=/tmp/lab docker login {LAB_HOST} --password-stdin -u dojo < pw.txt",
+        f"docker --config /tmp/lab login -u dojo --password-stdin http://{LAB_HOST} < pw.txt",
+    ],
+)
+def test_login_equivalent_forms(script: str, fake_lab: FakeRegistry) -> None:
+    result = module1.login.check(script)
+    assert result.status is Status.CORRECT, result.text()
+
+
+@pytest.mark.parametrize(
+    ("script", "label", "message"),
+    [
+        (
+            f"docker login -u dojo -p secret {LAB_HOST}",
+            "password",
+            "-p/--password puts the password on the command line, where shell history and "
+            "`ps` show it; feed it on standard input with --password-stdin",
+        ),
+        (
+            "cat pw.txt | docker login -u dojo --password-stdin",
+            "server",
+            "no server given, so docker login logs in to Docker Hub; name the lab registry's host",
+        ),
+        (
+            "cat pw.txt | docker login -u dojo --password-stdin ghcr.io",
+            "server",
+            "'ghcr.io' is not the lab registry's host; Docker stores credentials per host, so a "
+            "push to the lab would find none",
+        ),
+        (
+            "cat pw.txt | docker login -u dojo --password-stdin localhost:5999",
+            "server",
+            "'localhost:5999' reaches the same registry, but Docker stores credentials per host "
+            "string, so a push to the lab's host would find none; use the lab's host exactly",
+        ),
+        (
+            f"docker login -u dojo {LAB_HOST}",
+            "password",
+            "without --password-stdin, docker login prompts for the password, which fails with "
+            "no terminal: 'cannot perform an interactive login from a non-TTY device'",
+        ),
+        (
+            f"docker login -u dojo --password-stdin {LAB_HOST}",
+            "password",
+            "--password-stdin reads standard input, but nothing is piped or redirected into it",
+        ),
+        (
+            f"echo hunter2 | docker login -u dojo --password-stdin {LAB_HOST}",
+            "password",
+            "the password is written out in the command, where shell history shows it; read "
+            "it from a variable or a file",
+        ),
+        (
+            f"cat pw.txt | docker login --password-stdin {LAB_HOST}",
+            "username",
+            "Docker answers 'the --password-stdin option requires --username to be set'",
+        ),
+        (
+            f"cat pw.txt | docker login -u admin --password-stdin {LAB_HOST}",
+            "username",
+            "'admin' is not the lab's user name; see `registry-dojo lab env`",
+        ),
+        (
+            'cat pw.txt | docker login -u dojo --password-stdin "$LAB"',
+            "server",
+            "$LAB is not one of the variables that `registry-dojo lab env` sets",
+        ),
+    ],
+)
+def test_login_mistakes(script: str, label: str, message: str, fake_lab: FakeRegistry) -> None:
+    messages = _messages(module1.login, script)
+    assert messages == {label: message}
+
+
+def test_login_without_login_command(fake_lab: FakeRegistry) -> None:
+    messages = _messages(module1.login, "docker push x")
+    assert messages == {"docker login": "there is no docker login command"}
+
+
+def test_login_feedback_hides_password(fake_lab: FakeRegistry) -> None:
+    result = module1.login.check(f"docker login -u dojo -p hunter2 {LAB_HOST}")
+    assert "hunter2" not in result.text()
+
+
+# lab_push with a fake registry
+
+
+def _put(registry: Registry, tag: str, body: bytes) -> None:
+    registry.put_manifest("dojo/hello", tag, body, "application/vnd.oci.image.manifest.v1+json")
+
+
+def test_lab_push_different_digests(fake_lab: FakeRegistry) -> None:
+    def publish(registry: Registry) -> None:
+        _put(registry, "1.0", b'{"a": 1}')
+        _put(registry, "stable", b'{"b": 2}')
+
+    messages = _messages(module1.lab_push, publish)
+    assert messages == {
+        "one digest": "the two tags point at different manifests; both must name one "
+        "manifest digest"
+    }
+
+
+def test_lab_push_missing_tag(fake_lab: FakeRegistry) -> None:
+    messages = _messages(module1.lab_push, lambda registry: _put(registry, "1.0", b"{}"))
+    assert messages == {
+        "dojo/hello:stable": "not found in the lab registry (HTTP 404)",
+        "one digest": "cannot compare digests until both tags exist",
+    }
+
+
+def test_lab_push_old_tags_do_not_count(fake_lab: FakeRegistry) -> None:
+    fake_lab.manifests[("dojo/hello", "1.0")] = (b"{}", "application/json")
+    fake_lab.manifests[("dojo/hello", "stable")] = (b"{}", "application/json")
+    messages = _messages(module1.lab_push, lambda registry: None)
+    assert messages == {
+        "written by publish": "publish() sent no manifest to dojo/hello; tags left by an "
+        "earlier run do not count"
+    }
+
+
+def test_lab_push_learner_error_hides_port(fake_lab: FakeRegistry) -> None:
+    def publish(registry: Registry) -> None:
+        registry.get_manifest("dojo/hello", "nothing")
+
+    result = module1.lab_push.check(publish)
+    message = result.cases[0].message
+    assert message.startswith(
+        "RegistryError: 404 MANIFEST_UNKNOWN: manifest unknown "
+        "(GET /v2/dojo/hello/manifests/nothing) (line "
+    )
+    assert "5999" not in result.text()
+
+
+def test_lab_push_unreachable_lab(monkeypatch: pytest.MonkeyPatch) -> None:
+    from registry_dojo.errors import LabError
+
+    def no_lab() -> LabInfo:
+        raise LabError("no registry binary")
+
+    monkeypatch.setattr(module1, "lab_info", no_lab)
+    messages = _messages(module1.lab_push, lambda registry: None)
+    assert messages == {
+        "lab registry": "cannot start or reach the lab registry: no registry binary"
+    }
+
+
+# lab_push against the real lab registry
+
+
+@pytest.fixture
+def real_lab(lab: LabInfo, monkeypatch: pytest.MonkeyPatch) -> Iterator[LabInfo]:
+    monkeypatch.setattr(module1, "lab_info", lambda: lab)
+    monkeypatch.setattr(module1, "lab_transport", None)
+    yield lab
+
+
+@pytest.mark.integration
+def test_lab_push_solution_live(real_lab: LabInfo) -> None:
+    result = module1.lab_push.check(_solution(module1.lab_push, "publish"))
+    assert result.status is Status.CORRECT, result.text()
+    assert real_lab.host not in result.text()
+
+
+@pytest.mark.integration
+def test_lab_push_wrong_live(real_lab: LabInfo) -> None:
+    from registry_dojo.image import build_image
+
+    def publish(registry: Registry) -> None:
+        registry.push_image("dojo/hello", "1.0", build_image({"a.txt": "one\n"}))
+        registry.push_image("dojo/hello", "stable", build_image({"b.txt": "two\n"}))
+
+    messages = _messages(module1.lab_push, publish)
+    assert messages == {
+        "one digest": "the two tags point at different manifests; both must name one "
+        "manifest digest"
+    }
+
+
+@pytest.mark.integration
+def test_login_solution_live(real_lab: LabInfo) -> None:
+    assert env_vars(real_lab)["REGISTRY_DOJO_REGISTRY"] == real_lab.host
+    result = module1.login.check(_solution(module1.login, "login_command"))
+    assert result.status is Status.CORRECT, result.text()
