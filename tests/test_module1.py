@@ -299,7 +299,7 @@ def test_parse_feedback_names_parts() -> None:
 
 def test_parse_missing_keys() -> None:
     messages = _messages(module1.parse, lambda ref: {"domain": "docker.io"})
-    assert messages["'nginx'"] == "the dict has no key 'path', 'tag', 'digest'"
+    assert messages["'nginx'"] == "the dict is missing the keys 'path', 'tag', 'digest'"
 
 
 def test_parse_not_a_function() -> None:

@@ -168,7 +168,8 @@ def _compare_parts(returned: object, expected: dict[str, str | None]) -> str | N
         return f"expected a dict with keys {', '.join(PARSE_KEYS)}, got {type_name(returned)}"
     missing = [key for key in PARSE_KEYS if key not in returned]
     if missing:
-        return f"the dict has no key {', '.join(repr(key) for key in missing)}"
+        noun = "key" if len(missing) == 1 else "keys"
+        return f"the dict is missing the {noun} {', '.join(repr(key) for key in missing)}"
     wrong = [key for key in PARSE_KEYS if returned[key] != expected[key]]
     if not wrong:
         return None
