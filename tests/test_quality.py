@@ -24,10 +24,10 @@ def test_mypy_strict_passes() -> None:
 
 
 def test_ruff_check_passes() -> None:
-    result = _run("ruff", "check", "src", "tests", "bench", "conftest.py")
+    result = _run("ruff", "check", "src", "tests", "bench", "scripts", "conftest.py")
     assert result.returncode == 0, result.stdout + result.stderr
 
 
 def test_ruff_format_is_clean() -> None:
-    result = _run("ruff", "format", "--check", "src", "tests", "bench", "conftest.py")
+    result = _run("ruff", "format", "--check", "src", "tests", "bench", "scripts", "conftest.py")
     assert result.returncode == 0, result.stdout + result.stderr

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
 from types import TracebackType
+from typing import Any
 
 from registry_dojo import progress
 from registry_dojo.checks.result import FAIL_MARK, Case, Result, Status
@@ -156,6 +157,10 @@ class Hint:
 
     __str__ = text
 
+    def _repr_pretty_(self, printer: Any, cycle: bool) -> None:
+        """Show the plain-text rendering in IPython, instead of the dataclass fields."""
+        printer.text(self.text())
+
     def _repr_html_(self) -> str:
         return (
             '<div style="border-left:4px solid #0d47a1;background:#e3f2fd;'
@@ -176,6 +181,10 @@ class SolutionView:
         return f"Solution for {self.exercise_id} ({self.title}):\n\n{self.code}"
 
     __str__ = text
+
+    def _repr_pretty_(self, printer: Any, cycle: bool) -> None:
+        """Show the plain-text rendering in IPython, instead of the dataclass fields."""
+        printer.text(self.text())
 
     def _repr_html_(self) -> str:
         return (

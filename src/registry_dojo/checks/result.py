@@ -10,6 +10,7 @@ from __future__ import annotations
 import html
 from dataclasses import dataclass
 from enum import Enum
+from typing import Any
 
 PASS_MARK = "✓"
 FAIL_MARK = "✗"
@@ -77,6 +78,10 @@ class Result:
         return "\n".join(lines)
 
     __str__ = text
+
+    def _repr_pretty_(self, printer: Any, cycle: bool) -> None:
+        """Show the plain-text rendering in IPython, instead of the dataclass fields."""
+        printer.text(self.text())
 
     def _repr_html_(self) -> str:
         colour, background = _STATUS_COLOURS[self.status.value]
