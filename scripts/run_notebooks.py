@@ -37,7 +37,7 @@ def sanitizer_rules() -> list[tuple[re.Pattern[str], str]]:
 
 
 def sanitize(notebook: nbformat.NotebookNode, rules: list[tuple[re.Pattern[str], str]]) -> None:
-    """Apply the sanitizer rules to every text output; raise SystemExit on an error output."""
+    """Apply the sanitizer rules to every text output. An error output raises SystemExit."""
 
     def clean(text: str) -> str:
         for pattern, replacement in rules:

@@ -12,7 +12,7 @@ start=1
 for arg in "$@"; do
   case "$arg" in
     --no-start) start=0 ;;
-    *) echo "setup.sh: unknown option '$arg' (use --no-start or nothing)" >&2; exit 2 ;;
+    *) echo "setup.sh: invalid option '$arg'; run it with --no-start or with no option" >&2; exit 2 ;;
   esac
 done
 

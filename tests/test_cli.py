@@ -16,7 +16,7 @@ from registry_dojo.lab import container, process
 NEEDS_REGISTRY = pytest.mark.skipif(
     process.find_binary() is None, reason="no docker-registry or registry program on PATH"
 )
-NOT_RUNNING = "lab registry is not running; start it with: registry-dojo lab up\n"
+NOT_RUNNING = f"lab registry is not running; start it with: {cli.command_name()} lab up\n"
 
 
 @pytest.fixture
@@ -24,6 +24,27 @@ def home(lab_home: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """The test's own data home, set as REGISTRY_DOJO_HOME for the command line."""
     monkeypatch.setenv("REGISTRY_DOJO_HOME", str(lab_home))
     return lab_home
+
+
+def test_command_name_on_path(monkeypatch: pytest.MonkeyPatch) -> None:
+    scripts = str(Path(sys.executable).parent)
+    monkeypatch.setenv("PATH", os.pathsep.join([scripts, os.environ.get("PATH", "")]))
+    assert cli.command_name() == "registry-dojo"
+
+
+def test_command_name_off_path(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("PATH", str(tmp_path))
+    monkeypatch.chdir(tmp_path)
+    assert cli.command_name() == str(Path(sys.executable).parent / "registry-dojo")
+
+
+def test_subcommand_rejects_unknown_option(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as stopped:
+        cli.main(["lab", "env", "--reval"])
+    assert stopped.value.code == 2
+    error = capsys.readouterr().err
+    assert "usage: registry-dojo lab env [-h] [--reveal]" in error
+    assert "registry-dojo lab env: error: unrecognized arguments: --reval" in error
 
 
 def test_status_not_running(home: Path, capsys: pytest.CaptureFixture[str]) -> None:

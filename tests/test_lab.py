@@ -434,10 +434,23 @@ class FakeContainers:
         return self.by_id[key]
 
 
+class FakeNetworks:
+    def __init__(self) -> None:
+        self.names = {"bridge", "host", "none"}
+
+    def get(self, name: str) -> str:
+        import docker
+
+        if name not in self.names:
+            raise docker.errors.NotFound(f"network {name} not found")
+        return name
+
+
 class FakeDockerClient:
     def __init__(self) -> None:
         self.calls: list[tuple[Any, ...]] = []
         self.containers = FakeContainers(self)
+        self.networks = FakeNetworks()
 
 
 @pytest.fixture
@@ -456,6 +469,17 @@ def test_docker_run_binds_loopback_only(fake_docker: FakeDockerClient, tmp_path:
     run_call = fake_docker.calls[-1]
     assert run_call[1] == "registry:2"
     assert run_call[2]["ports"] == {"5000/tcp": ("127.0.0.1", 5123)}
+    assert run_call[2]["network_mode"] is None
+
+
+def test_docker_run_host_network_publishes_nothing(
+    fake_docker: FakeDockerClient, tmp_path: Path
+) -> None:
+    files = LabFiles(tmp_path)
+    container.run(fake_docker, files, 5123, host_network=True)  # type: ignore[arg-type]
+    options = fake_docker.calls[-1][2]
+    assert options["network_mode"] == "host"
+    assert options["ports"] is None
 
 
 def test_docker_run_mounts_lab_files(fake_docker: FakeDockerClient, tmp_path: Path) -> None:
@@ -507,6 +531,16 @@ def test_docker_backend_config_uses_container_paths(
     assert '  addr: ":5000"\n' in config
     assert '    rootdirectory: "/var/lib/registry"\n' in config
     assert '    path: "/auth/htpasswd"\n' in config
+
+
+def test_docker_backend_without_bridge_uses_host_network(
+    fake_docker: FakeDockerClient, lab_home: Path
+) -> None:
+    fake_docker.networks.names.remove("bridge")
+    info = lab.up(lab_home)
+    config = (lab_home / "lab" / "config.yml").read_text()
+    assert fake_docker.calls[-1][2]["network_mode"] == "host"
+    assert f'  addr: "{info.host}"\n' in config
 
 
 def test_docker_backend_up_is_idempotent(fake_docker: FakeDockerClient, lab_home: Path) -> None:
@@ -667,7 +701,14 @@ def test_restart_after_kill(lab_home: Path) -> None:
     first = lab.up(lab_home)
     assert first.pid is not None
     os.kill(first.pid, signal.SIGKILL)
-    process.reap()
+    # A signal is delivered asynchronously: wait until the registry has exited and released
+    # its port, as it has by the time a learner notices a dead lab.
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        process.reap()
+        if not _pid_exists(first.pid):
+            break
+        time.sleep(0.05)
     assert lab.status(lab_home) is None
     second = lab.up(lab_home)
     assert second.pid != first.pid

@@ -18,7 +18,7 @@ from typing import IO, Any, ClassVar
 import httpx
 import pytest
 
-from registry_dojo import lab, start
+from registry_dojo import cli, lab, start
 from registry_dojo.lab import process
 
 NEEDS_REGISTRY = pytest.mark.skipif(
@@ -112,6 +112,16 @@ def test_start_kernel_environment(fake_jupyter: type[FakeJupyter], tmp_path: Pat
     assert environment["DOCKER_CONFIG"] == str(home / "lab" / "docker-config")
 
 
+def test_start_puts_scripts_on_path(
+    fake_jupyter: type[FakeJupyter], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PATH", "/usr/bin:/bin")
+    start.start(port=8123, open_browser=False, root=tmp_path)
+    environment = fake_jupyter.launched[0].options["env"]
+    scripts = str(Path(sys.executable).parent)
+    assert environment["PATH"] == f"{scripts}:/usr/bin:/bin"
+
+
 def test_start_keeps_password_from_kernels(
     fake_jupyter: type[FakeJupyter], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -138,10 +148,11 @@ def test_start_prints_url_once(
     start.start(port=8123, open_browser=False, root=tmp_path)
     token = fake_jupyter.launched[0].options["env"]["JUPYTER_TOKEN"]
     assert capsys.readouterr().out == (
+        "lab registry running at http://127.0.0.1:5999 (user learner)\n"
         f"JupyterLab is running at http://127.0.0.1:8123/lab?token={token}\n"
         "Press Ctrl-C to stop JupyterLab.\n"
         "JupyterLab stopped. The lab registry keeps running at http://127.0.0.1:5999; "
-        "stop it with: registry-dojo lab down\n"
+        f"stop it with: {cli.command_name()} lab down\n"
     )
 
 
@@ -286,6 +297,8 @@ def test_start_serves_jupyterlab(
     assert starter.stdout is not None
     threading.Thread(target=_read_lines, args=(starter.stdout, lines), daemon=True).start()
     try:
+        lab_line = lines.get(timeout=READY_TIMEOUT)
+        assert lab_line.startswith("lab registry running at http://127.0.0.1:")
         first = lines.get(timeout=READY_TIMEOUT)
         ready = time.monotonic() - began
         print(f"registry-dojo start: JupyterLab ready after {ready:.1f} s")

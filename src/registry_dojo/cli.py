@@ -9,12 +9,29 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
+import shutil
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
 from registry_dojo import __version__
 from registry_dojo.errors import DojoError
+
+
+def command_name() -> str:
+    """Return how to type this command in a shell: ``registry-dojo`` when PATH finds this
+    installation's script, else the script's path (``.venv/bin/registry-dojo``)."""
+    script = Path(sys.executable).parent / "registry-dojo"
+    found = shutil.which("registry-dojo")
+    if not script.exists() or (found is not None and Path(found).resolve() == script.resolve()):
+        return "registry-dojo"
+    relative = os.path.relpath(script)
+    return relative if not relative.startswith("..") else str(script)
+
+
+def _not_running() -> str:
+    return f"lab registry is not running; start it with: {command_name()} lab up"
 
 
 def _lab_up(args: argparse.Namespace) -> int:
@@ -39,7 +56,7 @@ def _lab_status(args: argparse.Namespace) -> int:
 
     info = lab.status()
     if info is None:
-        print("lab registry is not running; start it with: registry-dojo lab up")
+        print(_not_running())
         return 3
     print(f"lab registry running at {info.url} (pid {info.pid}, backend {info.backend})")
     return 0
@@ -50,7 +67,7 @@ def _lab_env(args: argparse.Namespace) -> int:
 
     info = lab.status()
     if info is None:
-        print("lab registry is not running; start it with: registry-dojo lab up", file=sys.stderr)
+        print(_not_running(), file=sys.stderr)
         return 3
     print(lab.env_exports(info, reveal=args.reveal))
     return 0
@@ -92,18 +109,19 @@ def build_parser() -> argparse.ArgumentParser:
 
     lab = commands.add_parser("lab", help="start, stop or inspect the lab registry")
     lab_commands = lab.add_subparsers(dest="lab_command", required=True, metavar="ACTION")
-    lab_commands.add_parser("up", help="start the lab registry (no-op if running)").set_defaults(
-        handler=_lab_up
-    )
-    lab_commands.add_parser("down", help="stop the lab registry").set_defaults(handler=_lab_down)
-    lab_commands.add_parser(
+    up = lab_commands.add_parser("up", help="start the lab registry (no-op if running)")
+    up.set_defaults(handler=_lab_up, parser=up)
+    down = lab_commands.add_parser("down", help="stop the lab registry")
+    down.set_defaults(handler=_lab_down, parser=down)
+    status = lab_commands.add_parser(
         "status", help="show the lab registry; exit 3 if it is not running"
-    ).set_defaults(handler=_lab_status)
+    )
+    status.set_defaults(handler=_lab_status, parser=status)
     env = lab_commands.add_parser("env", help="print shell exports for the running lab")
     env.add_argument(
         "--reveal", action="store_true", help="also export the lab password (a secret)"
     )
-    env.set_defaults(handler=_lab_env)
+    env.set_defaults(handler=_lab_env, parser=env)
 
     start = commands.add_parser("start", help="start the lab and JupyterLab on the course")
     start.add_argument("--port", type=int, default=None, help="JupyterLab port (default: free)")
@@ -111,24 +129,27 @@ def build_parser() -> argparse.ArgumentParser:
     start.add_argument(
         "--root", type=Path, default=None, help="course folder (default: the current folder)"
     )
-    start.set_defaults(handler=_start)
+    start.set_defaults(handler=_start, parser=start)
 
     build = commands.add_parser(
         "build-exercises", help="generate exercise notebooks from solution notebooks"
     )
     build.add_argument("--solutions", type=Path, default=Path("solutions"))
     build.add_argument("--exercises", type=Path, default=Path("exercises"))
-    build.set_defaults(handler=_build_exercises)
+    build.set_defaults(handler=_build_exercises, parser=build)
 
-    commands.add_parser("progress", help="print your progress per module").set_defaults(
-        handler=_progress
-    )
+    progress = commands.add_parser("progress", help="print your progress per module")
+    progress.set_defaults(handler=_progress, parser=progress)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line and return its exit status."""
-    args = build_parser().parse_args(argv)
+    # Unknown arguments are reported by the subcommand they were given to, with its usage,
+    # instead of by the top-level parser.
+    args, unknown = build_parser().parse_known_args(argv)
+    if unknown:
+        args.parser.error(f"unrecognized arguments: {' '.join(unknown)}")
     level = {0: logging.WARNING, 1: logging.INFO}.get(args.verbose, logging.DEBUG)
     logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
     try:

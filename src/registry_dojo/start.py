@@ -20,6 +20,7 @@ from pathlib import Path
 import httpx
 
 from registry_dojo import lab
+from registry_dojo.cli import command_name
 from registry_dojo.lab.network import LOOPBACK, free_port
 
 START_NOTEBOOK = Path("notebooks") / "00-start-here.ipynb"
@@ -35,6 +36,7 @@ def start(port: int | None = None, open_browser: bool = True, root: Path | None 
     through the environment. Returns JupyterLab's exit status. The lab registry keeps running.
     """
     info = lab.up()
+    print(f"lab registry running at {info.url} (user {info.username})")
     root_dir = (root if root is not None else Path.cwd()).resolve()
     port = port if port is not None else free_port()
     token = secrets.token_urlsafe(24)
@@ -61,7 +63,7 @@ def start(port: int | None = None, open_browser: bool = True, root: Path | None 
     with contextlib.suppress(OSError):
         print(
             f"JupyterLab stopped. The lab registry keeps running at {info.url}; "
-            "stop it with: registry-dojo lab down"
+            f"stop it with: {command_name()} lab down"
         )
     return status
 
@@ -73,6 +75,10 @@ def kernel_environment(info: lab.LabInfo, token: str) -> dict[str, str]:
     """
     environment = dict(os.environ)
     environment.pop("REGISTRY_DOJO_PASSWORD", None)
+    # JupyterLab's terminals then find `registry-dojo` even when the shell that ran `start`
+    # had not activated the virtual environment.
+    scripts = str(Path(sys.executable).parent)
+    environment["PATH"] = os.pathsep.join([scripts, environment.get("PATH", os.defpath)])
     environment.update(lab.env_vars(info))
     # Passed through the environment, not the command line, which other local users can read.
     environment["JUPYTER_TOKEN"] = token

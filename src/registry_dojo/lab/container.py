@@ -1,8 +1,12 @@
 """The "docker" backend: the ``registry:2`` image run through the Docker SDK, used only when
 no registry program is installed but a Docker engine is reachable.
 
-NOTE: this backend is covered by unit tests with a fake Docker client only. It has not been
-run against a real engine, because the machines this course was built on had none.
+NOTE: tests/test_docker_engine.py runs this backend on Debian's docker.io 20.10 engine,
+started with --bridge=none, so only the host-network path runs there. Its ``registry:2`` is a
+locally built stand-in: Debian's registry 2.8.2 program in a FROM scratch image, with the same
+entrypoint and default argument as the Hub image. The published-port path (an engine with a
+bridge network, such as Docker Desktop) and the real Hub image are covered by unit tests with
+a fake client only.
 """
 
 from __future__ import annotations
@@ -62,16 +66,35 @@ def container_name(files: LabFiles) -> str:
     return f"registry-dojo-lab-{digest}"
 
 
-def run(client: DockerClient, files: LabFiles, port: int) -> Container:
+def has_bridge_network(client: DockerClient) -> bool:
+    """Return True if the engine has its default ``bridge`` network.
+
+    An engine started with ``dockerd --bridge=none`` has none. It accepts a port binding but
+    never applies it, so the lab must use the host's network there.
+    """
+    import docker
+
+    try:
+        client.networks.get("bridge")
+    except docker.errors.NotFound:
+        return False
+    return True
+
+
+def run(
+    client: DockerClient, files: LabFiles, port: int, *, host_network: bool = False
+) -> Container:
     """Start the registry container with the lab's config, htpasswd and storage mounted.
 
+    The container's port 5000 is published on 127.0.0.1:`port`, or with `host_network` the
+    container shares the host's network and the config must name ``127.0.0.1:port`` itself.
     Raises LabError when the engine rejects the container (image missing, port taken).
     """
     import docker
 
     remove(client, container_name(files))
     try:
-        return _run(client, files, port)
+        return _run(client, files, port, host_network)
     except docker.errors.DockerException as error:
         raise LabError(
             f"the Docker engine could not start the {IMAGE} image for the lab registry on "
@@ -80,12 +103,14 @@ def run(client: DockerClient, files: LabFiles, port: int) -> Container:
         ) from error
 
 
-def _run(client: DockerClient, files: LabFiles, port: int) -> Container:
+def _run(client: DockerClient, files: LabFiles, port: int, host_network: bool) -> Container:
+    published = {f"{CONTAINER_PORT}/tcp": ("127.0.0.1", port)}
     return client.containers.run(
         IMAGE,
         name=container_name(files),
         detach=True,
-        ports={f"{CONTAINER_PORT}/tcp": ("127.0.0.1", port)},
+        network_mode="host" if host_network else None,
+        ports=None if host_network else published,
         volumes={
             str(files.config): {"bind": CONFIG_PATH, "mode": "ro"},
             str(files.htpasswd): {"bind": HTPASSWD_PATH, "mode": "ro"},

@@ -196,14 +196,15 @@ def _launch_process(files: LabFiles, binary: str, port: int) -> LabState:
 
 
 def _launch_container(files: LabFiles, client: DockerClient, port: int) -> LabState:
+    host_network = not container.has_bridge_network(client)
     config = render_config(
-        addr=container.CONTAINER_ADDR,
+        addr=f"{LOOPBACK}:{port}" if host_network else container.CONTAINER_ADDR,
         storage=container.STORAGE_PATH,
         htpasswd=container.HTPASSWD_PATH,
         secret=secrets.token_urlsafe(32),
     )
     write_private(files.config, config)
-    started = container.run(client, files, port)
+    started = container.run(client, files, port, host_network=host_network)
     return LabState("docker", port, str(files.config), container_id=started.id)
 
 
