@@ -256,3 +256,12 @@ def test_image_blobs_config_first() -> None:
     image = build_image(FILES)
     assert image.blobs == (image.config, *image.layers)
     assert isinstance(image, Image)
+
+
+def test_build_image_rejects_non_mapping_files() -> None:
+    with pytest.raises(TypeError) as info:
+        build_image("hello")  # type: ignore[arg-type]
+    assert str(info.value) == (
+        "files must be a mapping of path to content, such as {'hello.txt': 'hello'}, "
+        "not str 'hello'"
+    )

@@ -19,7 +19,12 @@ from dataclasses import dataclass, field
 import httpx
 import pytest
 
-from registry_dojo.errors import DigestMismatchError, RegistryError, RegistryUnreachable
+from registry_dojo.errors import (
+    DigestMismatchError,
+    InvalidReferenceError,
+    RegistryError,
+    RegistryUnreachable,
+)
 from registry_dojo.image import build_image
 from registry_dojo.registry import (
     DOCKER_MANIFEST,
@@ -378,14 +383,59 @@ def test_registry_closes_own_client() -> None:
     assert registry._session.client.is_closed
 
 
-def test_repository_with_dot_dot_rejected() -> None:
-    registry = FakeRegistry().registry(None)
-    with pytest.raises(ValueError) as info:
-        registry.tags("a/../b")
-    assert str(info.value) == (
-        "repository name 'a/../b' has an empty, '.' or '..' path component; "
-        "use a name such as 'dojo/hello'"
-    )
+@pytest.mark.parametrize(
+    ("repo", "message"),
+    [
+        (
+            "a/../b",
+            "invalid reference format: 'a/../b'; a repository name is path components of "
+            "lowercase letters and digits, joined by '.', '_', '__' or '-' and separated by '/', "
+            "such as 'dojo/hello'",
+        ),
+        (
+            "dojo/Hello",
+            "repository name must be lowercase: 'dojo/Hello'; use 'dojo/hello': only the "
+            "registry host and the tag may have capitals",
+        ),
+        (
+            "127.0.0.1:5000/dojo/hello",
+            "invalid reference format: '127.0.0.1:5000/dojo/hello'; pass the repository path "
+            "without the registry host, such as 'dojo/hello'",
+        ),
+        (
+            "localhost/Dojo",
+            "repository name must be lowercase: 'localhost/Dojo'; use 'localhost/dojo': only "
+            "the registry host and the tag may have capitals",
+        ),
+        (
+            "a" * 256,
+            f"repository name must not be more than 255 characters: {'a' * 256!r}; "
+            "shorten it to at most 255",
+        ),
+        (
+            "",
+            "invalid reference format: ''; a repository name is path components of lowercase "
+            "letters and digits, joined by '.', '_', '__' or '-' and separated by '/', such as "
+            "'dojo/hello'",
+        ),
+    ],
+)
+def test_invalid_repository_rejected_before_request(repo: str, message: str) -> None:
+    fake = FakeRegistry()
+    registry = fake.registry(None)
+    with pytest.raises(InvalidReferenceError) as info:
+        registry.tags(repo)
+    assert str(info.value) == message
+    assert isinstance(info.value, ValueError)
+    assert fake.requests() == []
+
+
+def test_repository_with_dots_accepted() -> None:
+    fake = FakeRegistry()
+    registry = fake.registry(None)
+    with pytest.raises(RegistryError):
+        registry.tags("user.name/app")
+    assert len(fake.requests()) >= 1
 
 
 # ---- Basic authentication -------------------------------------------------------------------
@@ -654,12 +704,14 @@ def test_get_manifest_unknown_tag() -> None:
 
 def test_plain_text_404_has_no_code() -> None:
     fake = FakeRegistry()
+    # The fake answers any path with capitals from its router, as distribution does for
+    # names its routes do not match, with a plain-text body.
     with pytest.raises(RegistryError) as info:
-        fake.registry(None).get_manifest("Demo/App", "v1")
+        fake.registry(None).get_manifest("demo/app", "V1")
     assert info.value.code is None
     assert info.value.message == "404 page not found"
     assert str(info.value) == (
-        "404 HTTP error: 404 page not found (GET http://127.0.0.1:5000/v2/Demo/App/manifests/v1)"
+        "404 HTTP error: 404 page not found (GET http://127.0.0.1:5000/v2/demo/app/manifests/V1)"
     )
 
 

@@ -26,12 +26,15 @@ class InvalidReferenceError(DojoError, ValueError):
 
     `reason` is exactly the text of the matching error in Go's distribution/reference package
     (for example ``invalid reference format``), so it can be compared with what Docker prints.
+    `hint`, when given, says how to fix the value and is appended to the message.
     """
 
-    def __init__(self, reason: str, value: str) -> None:
+    def __init__(self, reason: str, value: str, hint: str | None = None) -> None:
         self.reason = reason
         self.value = value
-        super().__init__(f"{reason}: {value!r}")
+        self.hint = hint
+        message = f"{reason}: {value!r}"
+        super().__init__(f"{message}; {hint}" if hint else message)
 
 
 class LabError(DojoError):

@@ -116,8 +116,14 @@ def build_image(
     `layers` adds one more layer: a mapping of files, or raw bytes used as they are (gzip-
     compressed when they start with the gzip magic, a plain tar otherwise). `cmd`,
     `entrypoint`, `env`, `working_dir` and `labels` go into the image config; `annotations`
-    into the manifest. Raises ValueError for an image without layers or an invalid path.
+    into the manifest. Raises ValueError for an image without layers or an invalid path, and
+    TypeError when `files` is not a mapping.
     """
+    if files is not None and not isinstance(files, Mapping):
+        raise TypeError(
+            f"files must be a mapping of path to content, such as {{'hello.txt': 'hello'}}, "
+            f"not {type(files).__name__} {_shorten(repr(files))}"
+        )
     specs: list[LayerSpec] = [] if files is None else [files]
     specs.extend(layers)
     if not specs:
@@ -263,3 +269,7 @@ def _tar_info(name: str, kind: bytes, mode: int, size: int) -> tarfile.TarInfo:
     info.uid = info.gid = 0
     info.uname = info.gname = ""
     return info
+
+
+def _shorten(text: str, limit: int = 60) -> str:
+    return text if len(text) <= limit else text[: limit - 3] + "..."

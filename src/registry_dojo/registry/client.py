@@ -8,12 +8,21 @@ notebook show the HTTP exchange behind each `docker` command.
 
 from __future__ import annotations
 
+import re
 from types import TracebackType
 from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 import httpx
 
+from registry_dojo.errors import InvalidReferenceError
+from registry_dojo.reference import (
+    INVALID_REFERENCE_FORMAT,
+    NAME_CONTAINS_UPPERCASE,
+    NAME_TOO_LONG,
+    REPOSITORY_NAME_TOTAL_LENGTH_MAX,
+)
+from registry_dojo.reference._grammar import LOCALHOST, REMOTE_NAME
 from registry_dojo.registry.auth import CATALOG_SCOPE, AuthState, repository_scope
 from registry_dojo.registry.mediatypes import MANIFEST_TYPES
 from registry_dojo.registry.models import Descriptor, Manifest
@@ -34,6 +43,7 @@ if TYPE_CHECKING:
     from registry_dojo.image import Image
 
 MANIFEST_ACCEPT = ", ".join(MANIFEST_TYPES)
+_REPOSITORY_REGEXP = re.compile(REMOTE_NAME)
 
 
 class Registry:
@@ -312,17 +322,29 @@ def _push(repo: str) -> str:
 
 
 def _check_repository(repo: str) -> None:
-    """Raise ValueError for names that would change the URL's path instead of naming a repo.
+    """Raise InvalidReferenceError for a repository name that Docker would reject.
 
-    Other invalid names (upper case, say) are sent as given, so the caller sees the
-    registry's error response.
+    Like the Docker client, the client checks the name before any request, so a learner sees
+    the rule and a fix instead of the registry's bare ``404 page not found``.
     """
-    parts = repo.split("/")
-    if not repo or any(part in ("", ".", "..") for part in parts):
-        raise ValueError(
-            f"repository name {repo!r} has an empty, '.' or '..' path component; "
-            "use a name such as 'dojo/hello'"
-        )
+    if _REPOSITORY_REGEXP.fullmatch(repo):
+        if len(repo) > REPOSITORY_NAME_TOTAL_LENGTH_MAX:
+            raise InvalidReferenceError(
+                NAME_TOO_LONG, repo, f"shorten it to at most {REPOSITORY_NAME_TOTAL_LENGTH_MAX}"
+            )
+        return
+    first, _, rest = repo.partition("/")
+    if _REPOSITORY_REGEXP.fullmatch(repo.lower()):
+        hint = f"use {repo.lower()!r}: only the registry host and the tag may have capitals"
+        raise InvalidReferenceError(NAME_CONTAINS_UPPERCASE, repo, hint)
+    if rest and (":" in first or "." in first or first == LOCALHOST):
+        hint = f"pass the repository path without the registry host, such as {rest!r}"
+        raise InvalidReferenceError(INVALID_REFERENCE_FORMAT, repo, hint)
+    hint = (
+        "a repository name is path components of lowercase letters and digits, joined by '.', "
+        "'_', '__' or '-' and separated by '/', such as 'dojo/hello'"
+    )
+    raise InvalidReferenceError(INVALID_REFERENCE_FORMAT, repo, hint)
 
 
 def _manifest_media_type(response: httpx.Response) -> str:
