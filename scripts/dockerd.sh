@@ -135,7 +135,7 @@ stop() {
   fi
   unmount_dir
   rm -f "$pidfile"
-  echo "dockerd.sh: no Docker engine runs on $socket"
+  echo "dockerd.sh: stopped; no Docker engine runs on $socket now"
 }
 
 case "$action" in

@@ -393,11 +393,6 @@ def test_docker_pushed_layer_has_file(
 
 @DOCKER
 @INTEGRATION
-@pytest.mark.xfail(
-    strict=True,
-    reason="the lab_push grader counts only manifests sent through its own client, so a "
-    "publish() that pushes with the docker CLI gets 'written by publish' wrong",
-)
 def test_lab_push_accepts_docker_cli_publish(
     lab: LabInfo, docker_cli: DockerCli, logged_in: Path, local_image: str
 ) -> None:

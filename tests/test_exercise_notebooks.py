@@ -19,7 +19,7 @@ from jupyter_client.manager import KernelManager
 from nbclient import NotebookClient
 from nbformat import NotebookNode
 
-from registry_dojo.checks import module1
+from registry_dojo.checks import Exercise, module1
 
 ROOT = Path(__file__).resolve().parent.parent
 EXERCISE_NOTEBOOKS = sorted((ROOT / "exercises").glob("*.ipynb"))
@@ -126,3 +126,25 @@ def test_every_module1_exercise_has_a_check_cell() -> None:
         for cell in check_cells(nbformat.read(path, as_version=4))
     }
     assert checked == {exercise.id for exercise in module1.EXERCISES}
+
+
+SOLUTION_MARKERS = ("### BEGIN SOLUTION", "### END SOLUTION")
+
+
+def answer_code(cell: NotebookNode) -> str:
+    """Return an answer cell's code without its solution marker lines."""
+    lines = cell.source.splitlines()
+    return "\n".join(line for line in lines if line.strip() not in SOLUTION_MARKERS)
+
+
+@pytest.mark.parametrize("exercise", module1.EXERCISES, ids=lambda exercise: exercise.id)
+def test_show_solution_matches_notebook(exercise: Exercise) -> None:
+    notebook = nbformat.read(ROOT / "solutions" / "01-image-references.ipynb", as_version=4)
+    answers = [
+        cell
+        for cell in notebook.cells
+        if cell.metadata.get("registry_dojo", {}).get("exercise") == exercise.id
+        and cell.metadata["registry_dojo"].get("role") == "answer"
+    ]
+    assert len(answers) == 1, exercise.id
+    assert exercise.solution == answer_code(answers[0])

@@ -11,7 +11,7 @@ import httpx
 import pytest
 
 from registry_dojo import reference
-from registry_dojo.checks import Exercise, Status, module1
+from registry_dojo.checks import Exercise, Status, _references, module0, module1
 from registry_dojo.lab import LabInfo, env_vars
 from registry_dojo.registry import Registry
 
@@ -29,6 +29,7 @@ class FakeRegistry:
     def __init__(self) -> None:
         self.manifests: dict[tuple[str, str], tuple[bytes, str]] = {}
         self.blobs: set[str] = set()
+        self.deletes_enabled = True
 
     def handle(self, request: httpx.Request) -> httpx.Response:
         path = request.url.path
@@ -44,6 +45,8 @@ class FakeRegistry:
         repo, _, ref = path.removeprefix("/v2/").partition("/manifests/")
         if not ref:
             return httpx.Response(404, json={"errors": [{"code": "NAME_UNKNOWN"}]})
+        if request.method == "DELETE":
+            return self.delete(repo, ref)
         if request.method == "PUT":
             data = request.content
             self.manifests[(repo, ref)] = (data, request.headers["Content-Type"])
@@ -65,6 +68,20 @@ class FakeRegistry:
             200, headers=headers, content=b"" if request.method == "HEAD" else data
         )
 
+    def delete(self, repo: str, digest: str) -> httpx.Response:
+        """Delete by digest, removing every tag on it, as distribution 2.8 does."""
+        if not self.deletes_enabled:
+            body = {"errors": [{"code": "UNSUPPORTED", "message": "The operation is unsupported."}]}
+            return httpx.Response(405, json=body)
+        doomed = [
+            key
+            for key, (data, _) in self.manifests.items()
+            if key[0] == repo and "sha256:" + hashlib.sha256(data).hexdigest() == digest
+        ]
+        for key in doomed:
+            del self.manifests[key]
+        return httpx.Response(202 if doomed else 404)
+
 
 @pytest.fixture
 def fake_lab(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> FakeRegistry:
@@ -80,6 +97,7 @@ def fake_lab(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> FakeRegistry:
     )
     fake = FakeRegistry()
     monkeypatch.setattr(module1, "lab_info", lambda: info)
+    monkeypatch.setattr(module0, "lab_info", lambda: info)
     monkeypatch.setattr(module1, "lab_transport", httpx.MockTransport(fake.handle))
     return fake
 
@@ -238,7 +256,9 @@ def test_classify_feedback_golden() -> None:
     )
     assert messages["'nginx:1.27'"] == "write the exact reason Docker gives, not just 'invalid'"
     assert messages["'MyApp:1.0'"] == (
-        "Docker reports a different reason: it checks the whole format before the parts"
+        "Docker reports a different reason: it checks uppercase letters in the repository path "
+        "first, then the whole string against the reference grammar, then the name's length "
+        "and the digest"
     )
     assert messages["'myapp:V1.0-RC'"] == (
         "Docker accepts this string; check which part the rule you applied covers"
@@ -251,12 +271,51 @@ def test_classify_feedback_golden() -> None:
     )
 
 
-def test_classify_accepts_docker_cli_wording() -> None:
+@pytest.mark.parametrize("name", ["library/MyApp", "MyApp"])
+def test_classify_accepts_docker_cli_wording(name: str) -> None:
     answers = _solution(module1.classify, "classify")()
-    answers["MyApp:1.0"] = (
-        "invalid reference format: repository name (library/MyApp) must be lowercase"
-    )
+    answers["MyApp:1.0"] = f"invalid reference format: repository name ({name}) must be lowercase"
     assert module1.classify.check(answers).status is Status.CORRECT
+
+
+def test_classify_valid_ignores_case_and_spaces() -> None:
+    answers = _solution(module1.classify, "classify")()
+    answers["nginx:1.27"] = " Valid\n"
+    assert module1.classify.check(answers).status is Status.CORRECT
+
+
+def test_classify_digest_feedback() -> None:
+    digest_input = "app@sha256:" + "a" * 40
+    messages = _messages(
+        module1.classify,
+        {
+            digest_input: "invalid reference format",
+            "team//app": "invalid checksum digest length",
+            "myapp:V1.0-RC": "invalid reference format: repository name (myapp) must be lowercase",
+            "app@md5:" + "a" * 32: "Unsupported digest algorithm",
+        },
+    )
+    assert messages[repr(digest_input)] == (
+        "this string passes the reference grammar, so Docker goes on to check the digest "
+        "itself, and that check fails with another reason"
+    )
+    assert messages["'team//app'"] == (
+        "the string fails the reference grammar already, so Docker never checks the digest"
+    )
+    assert messages["'myapp:V1.0-RC'"] == (
+        "Docker does not report an uppercase repository name for this string"
+    )
+    assert messages[repr("app@md5:" + "a" * 32)] == (
+        "write the reason exactly as Docker prints it, in lowercase"
+    )
+
+
+def test_classify_hint_states_check_order() -> None:
+    assert module1.classify.hints[0] == (
+        "Docker checks in this order: uppercase letters in the repository path, then the "
+        "whole string against the reference grammar, then the name's length and the digest."
+    )
+    assert _references.expected_classification("MyApp:1.0+x") == reference.NAME_CONTAINS_UPPERCASE
 
 
 # parse
@@ -459,16 +518,34 @@ def test_push_unparseable() -> None:
 @pytest.mark.parametrize(
     "script",
     [
-        f"cat pw.txt | docker login -u dojo --password-stdin {LAB_HOST}",
+        f'cat "$REGISTRY_DOJO_PASSWORD_FILE" | docker login -u dojo --password-stdin {LAB_HOST}',
         f'echo "$REGISTRY_DOJO_PASSWORD" | docker login --username=dojo --password-stdin '
         f"{LAB_HOST}",
         'docker login -u "$REGISTRY_DOJO_USERNAME" --password-stdin "${REGISTRY_DOJO_REGISTRY}" '
         '< "$REGISTRY_DOJO_PASSWORD_FILE"',
-        f"DOCKER_CONFIG=/tmp/lab docker login {LAB_HOST} --password-stdin -u dojo < pw.txt",
-        f"docker --config /tmp/lab login -u dojo --password-stdin http://{LAB_HOST} < pw.txt",
+        f"DOCKER_CONFIG=/tmp/lab docker login {LAB_HOST} --password-stdin -u dojo "
+        '< "$REGISTRY_DOJO_PASSWORD_FILE"',
+        f"docker --config /tmp/lab login -u dojo --password-stdin http://{LAB_HOST} "
+        '< "$REGISTRY_DOJO_PASSWORD_FILE"',
     ],
 )
 def test_login_equivalent_forms(script: str, fake_lab: FakeRegistry) -> None:
+    result = module1.login.check(script)
+    assert result.status is Status.CORRECT, result.text()
+
+
+@pytest.mark.parametrize(
+    "script",
+    [
+        f'docker login -u dojo --password-stdin {LAB_HOST} < "${{REGISTRY_DOJO_PASSWORD_FILE}}"',
+        "printf '%s' \"$REGISTRY_DOJO_PASSWORD\" | "
+        f"docker login -u dojo --password-stdin {LAB_HOST}",
+        f'docker login -u dojo --password-stdin {LAB_HOST} <<< "$REGISTRY_DOJO_PASSWORD"',
+        'eval "$(registry-dojo lab env)"\n'
+        f'docker login -u dojo --password-stdin {LAB_HOST} < "$REGISTRY_DOJO_PASSWORD_FILE"',
+    ],
+)
+def test_login_password_sources(script: str, fake_lab: FakeRegistry) -> None:
     result = module1.login.check(script)
     assert result.status is Status.CORRECT, result.text()
 
@@ -483,18 +560,19 @@ def test_login_equivalent_forms(script: str, fake_lab: FakeRegistry) -> None:
             "`ps` show it; feed it on standard input with --password-stdin",
         ),
         (
-            "cat pw.txt | docker login -u dojo --password-stdin",
+            'cat "$REGISTRY_DOJO_PASSWORD_FILE" | docker login -u dojo --password-stdin',
             "server",
             "no server given, so docker login logs in to Docker Hub; name the lab registry's host",
         ),
         (
-            "cat pw.txt | docker login -u dojo --password-stdin ghcr.io",
+            'cat "$REGISTRY_DOJO_PASSWORD_FILE" | docker login -u dojo --password-stdin ghcr.io',
             "server",
             "'ghcr.io' is not the lab registry's host; Docker stores credentials per host, so a "
             "push to the lab would find none",
         ),
         (
-            "cat pw.txt | docker login -u dojo --password-stdin localhost:5999",
+            'cat "$REGISTRY_DOJO_PASSWORD_FILE" | '
+            "docker login -u dojo --password-stdin localhost:5999",
             "server",
             "'localhost:5999' reaches the same registry, but Docker stores credentials per host "
             "string, so a push to the lab's host would find none; use the lab's host exactly",
@@ -517,17 +595,18 @@ def test_login_equivalent_forms(script: str, fake_lab: FakeRegistry) -> None:
             "it from a variable or a file",
         ),
         (
-            f"cat pw.txt | docker login --password-stdin {LAB_HOST}",
+            f'cat "$REGISTRY_DOJO_PASSWORD_FILE" | docker login --password-stdin {LAB_HOST}',
             "username",
             "Docker answers 'the --password-stdin option requires --username to be set'",
         ),
         (
-            f"cat pw.txt | docker login -u admin --password-stdin {LAB_HOST}",
+            'cat "$REGISTRY_DOJO_PASSWORD_FILE" | '
+            f"docker login -u admin --password-stdin {LAB_HOST}",
             "username",
             "'admin' is not the lab's user name; see `registry-dojo lab env`",
         ),
         (
-            'cat pw.txt | docker login -u dojo --password-stdin "$LAB"',
+            'cat "$REGISTRY_DOJO_PASSWORD_FILE" | docker login -u dojo --password-stdin "$LAB"',
             "server",
             "$LAB is not one of the variables that `registry-dojo lab env` sets",
         ),
@@ -570,19 +649,64 @@ def test_lab_push_different_digests(fake_lab: FakeRegistry) -> None:
 def test_lab_push_missing_tag(fake_lab: FakeRegistry) -> None:
     messages = _messages(module1.lab_push, lambda registry: _put(registry, "1.0", b"{}"))
     assert messages == {
-        "dojo/hello:stable": "not found in the lab registry (HTTP 404)",
-        "one digest": "cannot compare digests until both tags exist",
+        "dojo/hello:stable": "publish() pushed 'dojo/hello:1.0', but not this tag",
+        "one digest": "cannot compare digests until publish() writes both tags",
     }
 
 
 def test_lab_push_old_tags_do_not_count(fake_lab: FakeRegistry) -> None:
     fake_lab.manifests[("dojo/hello", "1.0")] = (b"{}", "application/json")
     fake_lab.manifests[("dojo/hello", "stable")] = (b"{}", "application/json")
-    messages = _messages(module1.lab_push, lambda registry: None)
+    result = module1.lab_push.check(lambda registry: None)
+    messages = {case.label: case.message for case in result.cases if not case.passed}
     assert messages == {
-        "written by publish": "publish() sent no manifest to dojo/hello; tags left by an "
-        "earlier run do not count"
+        "dojo/hello:1.0": "publish() pushed no manifest at all",
+        "dojo/hello:stable": "publish() pushed no manifest at all",
+        "one digest": "cannot compare digests until publish() writes both tags",
     }
+    assert result.points == 0
+    assert ("dojo/hello", "1.0") not in fake_lab.manifests
+
+
+def test_lab_push_one_old_tag_scores_nothing(fake_lab: FakeRegistry) -> None:
+    fake_lab.manifests[("dojo/hello", "stable")] = (b"{}", "application/json")
+    result = module1.lab_push.check(lambda registry: _put(registry, "1.0", b"{}"))
+    messages = {case.label: case.message for case in result.cases if not case.passed}
+    assert messages["dojo/hello:stable"] == "publish() pushed 'dojo/hello:1.0', but not this tag"
+    assert result.points == 1
+
+
+def test_lab_push_counts_writes_by_other_clients(fake_lab: FakeRegistry) -> None:
+    # A publish() that pushes with the docker CLI writes through no client of the grader's.
+    def publish(registry: Registry) -> None:
+        fake_lab.manifests[("dojo/hello", "1.0")] = (b"{}", "application/json")
+        fake_lab.manifests[("dojo/hello", "stable")] = (b"{}", "application/json")
+
+    result = module1.lab_push.check(publish)
+    assert result.status is Status.CORRECT
+
+
+def test_lab_push_old_tags_without_deletes(fake_lab: FakeRegistry) -> None:
+    fake_lab.deletes_enabled = False
+    fake_lab.manifests[("dojo/hello", "1.0")] = (b"{}", "application/json")
+    fake_lab.manifests[("dojo/hello", "stable")] = (b"{}", "application/json")
+    result = module1.lab_push.check(lambda registry: None)
+    messages = {case.label: case.message for case in result.cases if not case.passed}
+    old = (
+        "present only from an earlier run (publish() pushed no manifest at all); only tags "
+        "publish() writes count"
+    )
+    assert messages["dojo/hello:1.0"] == old
+    assert messages["dojo/hello:stable"] == old
+    assert result.points == 0
+
+
+def test_lab_push_names_other_repository(fake_lab: FakeRegistry) -> None:
+    def publish(registry: Registry) -> None:
+        registry.put_manifest("hello", "1.0", b"{}", "application/json")
+
+    messages = _messages(module1.lab_push, publish)
+    assert messages["dojo/hello:1.0"] == "your code pushed to 'hello:1.0', not to 'dojo/hello'"
 
 
 def test_lab_push_learner_error_hides_port(fake_lab: FakeRegistry) -> None:
@@ -592,10 +716,55 @@ def test_lab_push_learner_error_hides_port(fake_lab: FakeRegistry) -> None:
     result = module1.lab_push.check(publish)
     message = result.cases[0].message
     assert message.startswith(
-        "RegistryError: 404 MANIFEST_UNKNOWN: manifest unknown "
+        "publish() raised RegistryError: 404 MANIFEST_UNKNOWN: manifest unknown "
         "(GET /v2/dojo/hello/manifests/nothing) (line "
     )
     assert "5999" not in result.text()
+
+
+@pytest.mark.parametrize(
+    ("repository", "step"),
+    [
+        ("dojo/Hello", "repository names must be lowercase: write 'dojo/hello'"),
+        (
+            f"{LAB_HOST}/dojo/hello",
+            "pass the repository path only, such as 'dojo/hello': the client already sends "
+            "every request to the lab registry",
+        ),
+    ],
+)
+def test_lab_push_name_error_next_step(repository: str, step: str, fake_lab: FakeRegistry) -> None:
+    def publish(registry: Registry) -> None:
+        registry.put_manifest(repository, "1.0", b"{}", "application/json")
+
+    message = module1.lab_push.check(publish).cases[0].message
+    assert message.startswith("publish() raised InvalidReferenceError: ")
+    assert message.endswith(f". Next step: {step}")
+    assert "5999" not in message
+
+
+def test_lab_push_without_parameter(fake_lab: FakeRegistry) -> None:
+    def publish() -> None:
+        pass
+
+    result = module1.lab_push.check(publish)
+    assert result.text() == (
+        "m01.lab_push (Publish one image under two tags): incorrect, 0/3 points\n"
+        "The answer has the wrong type, so nothing was checked.\n"
+        "  ✗ answer: expected a function publish(registry), with one parameter; got "
+        "publish(), which takes no parameters"
+    )
+
+
+def test_lab_push_type_error_is_shown(fake_lab: FakeRegistry) -> None:
+    from registry_dojo.image import build_image
+
+    def publish(registry: Registry) -> None:
+        build_image("hello")  # type: ignore[arg-type]
+
+    message = module1.lab_push.check(publish).cases[0].message
+    assert message.startswith("publish() raised ")
+    assert "Error: " in message
 
 
 def test_lab_push_unreachable_lab(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -648,3 +817,191 @@ def test_login_solution_live(real_lab: LabInfo) -> None:
     assert env_vars(real_lab)["REGISTRY_DOJO_REGISTRY"] == real_lab.host
     result = module1.login.check(_solution(module1.login, "login_command"))
     assert result.status is Status.CORRECT, result.text()
+
+
+def test_login_literal_password_file(fake_lab: FakeRegistry) -> None:
+    password_file = module1.lab_info().password_file
+    script = f"docker login -u dojo --password-stdin {LAB_HOST} < {password_file}"
+    result = module1.login.check(script)
+    assert result.status is Status.CORRECT, result.text()
+
+
+@pytest.mark.parametrize(
+    ("script", "label", "message"),
+    [
+        (
+            f"docker login -u dojo --password-stdin {LAB_HOST} < /dev/null",
+            "password",
+            "/dev/null is empty, so docker login reads an empty password and fails; feed the "
+            'lab\'s password file, "$REGISTRY_DOJO_PASSWORD_FILE"',
+        ),
+        (
+            f'docker login -u dojo --password-stdin {LAB_HOST} < "$DOCKER_CONFIG/config.json"',
+            "password",
+            "'$DOCKER_CONFIG/config.json' is Docker's configuration file (JSON that stores "
+            "credentials), not the password; feed the lab's password file, "
+            '"$REGISTRY_DOJO_PASSWORD_FILE"',
+        ),
+        (
+            f'docker login -u dojo --password-stdin {LAB_HOST} < "$REGISTRY_DOJO_PASSWORD"',
+            "password",
+            "$REGISTRY_DOJO_PASSWORD holds the password itself (only `registry-dojo lab env "
+            '--reveal` sets it), not a file name; read the file "$REGISTRY_DOJO_PASSWORD_FILE" '
+            "instead, or pipe the variable: printf '%s' \"$REGISTRY_DOJO_PASSWORD\" |",
+        ),
+        (
+            f"docker login -u dojo --password-stdin {LAB_HOST} < pw.txt",
+            "password",
+            "'pw.txt' is not the lab's password file; feed \"$REGISTRY_DOJO_PASSWORD_FILE\", the "
+            "file that `registry-dojo lab env` names",
+        ),
+        (
+            f'echo "$LAB_PASSWORD" | docker login -u dojo --password-stdin {LAB_HOST}',
+            "password",
+            "$LAB_PASSWORD is not one of the variables that `registry-dojo lab env` sets; "
+            "`lab env --reveal` adds $REGISTRY_DOJO_PASSWORD, the password itself",
+        ),
+        (
+            'echo "$REGISTRY_DOJO_PASSWORD_FILE" | '
+            f"docker login -u dojo --password-stdin {LAB_HOST}",
+            "password",
+            "echo prints the file's name, not its contents; use "
+            'cat "$REGISTRY_DOJO_PASSWORD_FILE" | or < "$REGISTRY_DOJO_PASSWORD_FILE"',
+        ),
+        (
+            f'printf "$REGISTRY_DOJO_PASSWORD" | docker login -u dojo --password-stdin {LAB_HOST}',
+            "password",
+            "printf reads its first argument as a format, so a '%' in the password would be "
+            "changed; write printf '%s' \"$REGISTRY_DOJO_PASSWORD\"",
+        ),
+        (
+            f'docker login -u dojo --password-stdin {LAB_HOST} < "$REGISTRY_DOJO_PASSWORD_FILE"'
+            "; docker logout",
+            "other commands",
+            "`docker logout` is not part of logging in (without a server it logs out of Docker "
+            "Hub); leave it out",
+        ),
+        (
+            f'docker login -u dojo --password-stdin {LAB_HOST} < "$REGISTRY_DOJO_PASSWORD_FILE"'
+            f" && docker logout {LAB_HOST}",
+            "other commands",
+            f"`docker logout {LAB_HOST}` after the login removes the lab's credentials again; "
+            "leave it out",
+        ),
+        (
+            'cat "$REGISTRY_DOJO_PASSWORD_FILE"\n'
+            f'docker login -u dojo --password-stdin {LAB_HOST} < "$REGISTRY_DOJO_PASSWORD_FILE"',
+            "other commands",
+            "`cat $REGISTRY_DOJO_PASSWORD_FILE` prints the password where the terminal and its "
+            "logs show it; send it only into docker login",
+        ),
+    ],
+)
+def test_login_password_source_mistakes(
+    script: str, label: str, message: str, fake_lab: FakeRegistry
+) -> None:
+    messages = _messages(module1.login, script)
+    assert messages == {label: message}
+
+
+def test_login_undone_is_not_full_marks(fake_lab: FakeRegistry) -> None:
+    script = (
+        f'docker login -u dojo --password-stdin {LAB_HOST} < "$REGISTRY_DOJO_PASSWORD_FILE"; '
+        "docker logout"
+    )
+    result = module1.login.check(script)
+    assert result.points == 3
+    assert result.max_points == 4
+
+
+def test_login_empty_answer_is_not_checked(fake_lab: FakeRegistry) -> None:
+    result = module1.login.check("")
+    assert result.text() == (
+        "m01.login (Log in to the lab registry safely): incorrect, 0/4 points\n"
+        "Your answer has no docker login command, so nothing was checked.\n"
+        "  ✗ docker login: there is no docker login command"
+    )
+
+
+# points and cases agree when an answer cannot be read
+
+
+def test_push_unclosed_quote_is_not_checked() -> None:
+    result = module1.push_commands.check("docker tag hello:1.0 'myacr.azurecr.io/team/hello:1.0")
+    assert result.text() == (
+        "m01.push_commands (Tag and push to another registry): incorrect, 0/2 points\n"
+        "Your answer could not be read as shell commands, so nothing was checked.\n"
+        "  ✗ commands: cannot read your commands: a quotation mark is never closed in "
+        '"docker tag hello:1.0 \'myacr.azurecr.io/team/hello:1.0"'
+    )
+
+
+def test_which_host_web_site() -> None:
+    messages = _messages(module1.which_host, {"docker pull redis": "hub.docker.com"})
+    assert messages["'docker pull redis'"] == (
+        "hub.docker.com is Docker Hub's web site, not its registry; write Docker Hub as "
+        "'docker.io' (or 'registry-1.docker.io')"
+    )
+
+
+# module 0
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        f"{LAB_HOST}/dojo/demo:1.0",
+        f" {LAB_HOST}/dojo/demo:1.0\n",
+    ],
+)
+def test_first_reference_accepts(answer: str, fake_lab: FakeRegistry) -> None:
+    result = module0.first_reference.check(lambda: answer)
+    assert result.status is Status.CORRECT, result.text()
+
+
+def test_first_reference_solution(fake_lab: FakeRegistry) -> None:
+    namespace: dict[str, Any] = {"info": module0.lab_info()}
+    exec(module0.first_reference.solution, namespace)
+    result = module0.first_reference.check(namespace["first_reference"])
+    assert result.text() == (
+        "m00.first_reference (Write the lab image's reference): correct, 1/1 points\n"
+        "The case passes. Docker would push and pull the lab's image by this name.\n"
+        "  ✓ reference: names dojo/demo:1.0 on the lab registry"
+    )
+
+
+@pytest.mark.parametrize(
+    ("answer", "message"),
+    [
+        (
+            "dojo/demo:1.0",
+            "this reference has no registry host, so Docker would look for it on Docker Hub; "
+            "start it with info.host",
+        ),
+        (
+            "localhost:5999/dojo/demo:1.0",
+            "this host reaches the lab too, but Docker keeps logins per host string; write the "
+            "host exactly as info.host gives it",
+        ),
+        (
+            "ghcr.io/dojo/demo:1.0",
+            "the registry host is not the lab's; start the reference with info.host",
+        ),
+        (f"{LAB_HOST}/dojo/demo", "the tag is not '1.0'"),
+        (f"{LAB_HOST}/demo:1.0", "the repository path is not 'dojo/demo'"),
+        (
+            f"http://{LAB_HOST}/dojo/demo:1.0",
+            "an image reference has no URL scheme such as 'http://'; start with info.host",
+        ),
+        (
+            f"{LAB_HOST}/Dojo/demo:1.0",
+            "this is not a valid reference: repository name must be lowercase",
+        ),
+    ],
+)
+def test_first_reference_feedback(answer: str, message: str, fake_lab: FakeRegistry) -> None:
+    assert _messages(module0.first_reference, answer) == {"reference": message}
+
+
+def test_first_reference_lab_info_follows_fixture(fake_lab: FakeRegistry) -> None:
+    assert module0.lab_info().host == LAB_HOST

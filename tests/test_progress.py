@@ -76,15 +76,26 @@ def test_summary_table_golden(home: Path) -> None:
     progress.record("solution", "m01.parse")
     progress.record("check", "m01.parse", status="not attempted", points=0, max_points=27)
     progress.record("check", "m02.digest", status="incorrect", points=0.5, max_points=3)
+    progress.record("check", "m00.first_reference", status="correct", points=1, max_points=1)
     assert progress.summary_table() == (
-        "Module m01\n"
+        "Module 0: Start here\n"
+        "exercise             best status  points  checks  hints  solution\n"
+        "m00.first_reference  correct      1/1     1       0      -\n"
+        "total: 1 of 1 points, 1 of 1 exercises correct\n"
+        "\n"
+        "Module 1: Image references\n"
         "exercise     best status    points  checks  hints  solution\n"
         "m01.qualify  correct        4/4     3       2      -\n"
         "m01.parse    not attempted  0/27    1       0      viewed\n"
+        "total: 4 of 65 points, 1 of 7 exercises correct\n"
         "\n"
         "Module m02\n"
         "exercise    best status  points  checks  hints  solution\n"
-        "m02.digest  incorrect    0.5/3   1       0      -"
+        "m02.digest  incorrect    0.5/3   1       0      -\n"
+        "total: 0.5 of 3 points, 0 of 1 exercises correct\n"
+        "\n"
+        "points: best score of any check; checks: how many checks ran; hints: the highest hint "
+        "level shown; solution: whether show_solution() was used."
     )
 
 
@@ -130,4 +141,6 @@ def test_module_of() -> None:
 def test_cli_progress(home: Path, capsys: pytest.CaptureFixture[str]) -> None:
     progress.record("check", "m01.qualify", status="correct", points=1, max_points=1)
     assert cli.main(["progress"]) == 0
-    assert capsys.readouterr().out.startswith("Module m01\nexercise     best status")
+    assert capsys.readouterr().out.startswith(
+        "Module 1: Image references\nexercise     best status"
+    )

@@ -142,13 +142,58 @@ def exercises() -> list[ExerciseProgress]:
     ]
 
 
+LEGEND = (
+    "points: best score of any check; checks: how many checks ran; hints: the highest hint "
+    "level shown; solution: whether show_solution() was used."
+)
+
+
+@dataclass(frozen=True)
+class ModuleInfo:
+    """A module's title and the maximum points of each of its exercises, by exercise id."""
+
+    title: str
+    max_points: dict[str, float]
+
+
+def _catalogue() -> dict[str, ModuleInfo]:
+    """Return the course's modules by id (``m01``), from :mod:`registry_dojo.checks`."""
+    # Imported here because registry_dojo.checks records its events through this module.
+    from registry_dojo.checks import MODULES
+
+    modules: dict[str, ModuleInfo] = {}
+    for module in MODULES:
+        maxima = {exercise.id: exercise.max_points for exercise in module.EXERCISES}
+        modules[module_of(next(iter(maxima)))] = ModuleInfo(module.TITLE, maxima)
+    return modules
+
+
 def _format_score(item: ExerciseProgress) -> str:
     if item.best_points is None or item.max_points is None:
         return "-"
-    return f"{round(item.best_points, 2):g}/{round(item.max_points, 2):g}"
+    return f"{_number(item.best_points)}/{_number(item.max_points)}"
 
 
-def _module_table(module: str, items: list[ExerciseProgress]) -> str:
+def _number(value: float) -> str:
+    return f"{round(value, 2):g}"
+
+
+def _totals(items: list[ExerciseProgress], info: ModuleInfo | None) -> str:
+    points = sum(item.best_points or 0.0 for item in items)
+    correct = sum(item.best_status == "correct" for item in items)
+    if info is None:
+        maximum = sum(item.max_points or 0.0 for item in items)
+        count = len(items)
+    else:
+        maximum = sum(info.max_points.values())
+        count = len(info.max_points)
+    return (
+        f"total: {_number(points)} of {_number(maximum)} points, "
+        f"{correct} of {count} exercises correct"
+    )
+
+
+def _module_table(module: str, items: list[ExerciseProgress], info: ModuleInfo | None) -> str:
     header = ("exercise", "best status", "points", "checks", "hints", "solution")
     rows = [
         (
@@ -162,19 +207,22 @@ def _module_table(module: str, items: list[ExerciseProgress]) -> str:
         for item in items
     ]
     widths = [max(len(row[column]) for row in [header, *rows]) for column in range(len(header))]
-    lines = [f"Module {module}"]
+    lines = [info.title if info else f"Module {module}"]
     for row in [header, *rows]:
         lines.append(
             "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip()
         )
+    lines.append(_totals(items, info))
     return "\n".join(lines)
 
 
 def summary_table() -> str:
-    """Render progress as one plain-text table per module.
+    """Render progress as one plain-text table per module, each with a totals line.
 
     Columns: exercise, best status, best points out of the maximum, number of checks, the
-    highest hint level shown, and whether the solution was viewed.
+    highest hint level shown, and whether the solution was viewed. A legend line ends the
+    text. For a module in :data:`registry_dojo.checks.MODULES`, the totals count every exercise,
+    checked or not.
     """
     try:
         path = db_path()
@@ -189,4 +237,9 @@ def summary_table() -> str:
     modules: dict[str, list[ExerciseProgress]] = {}
     for item in items:
         modules.setdefault(item.module, []).append(item)
-    return "\n\n".join(_module_table(module, group) for module, group in modules.items())
+    catalogue = _catalogue()
+    tables = [
+        _module_table(module, group, catalogue.get(module))
+        for module, group in sorted(modules.items())
+    ]
+    return "\n\n".join([*tables, LEGEND])

@@ -10,11 +10,14 @@ Checks, hints and solution views are recorded by :mod:`registry_dojo.progress`.
 
 from __future__ import annotations
 
-from registry_dojo.checks import module1
+from types import ModuleType
+
+from registry_dojo.checks import module0, module1
 from registry_dojo.checks.exercise import AnswerKind, Exercise, Hint, SolutionView
 from registry_dojo.checks.result import Case, Result, Status
 
 __all__ = [
+    "MODULES",
     "AnswerKind",
     "Case",
     "Exercise",
@@ -22,5 +25,9 @@ __all__ = [
     "Result",
     "SolutionView",
     "Status",
+    "module0",
     "module1",
 ]
+
+MODULES: tuple[ModuleType, ...] = (module0, module1)
+"""The course's exercise modules, in course order; each has a TITLE and EXERCISES."""

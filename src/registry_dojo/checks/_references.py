@@ -7,6 +7,7 @@ expected answer.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping, Sequence
 
 from registry_dojo import reference
@@ -114,27 +115,62 @@ def expected_classification(value: str) -> str:
     return "valid"
 
 
-def _docker_wording(value: str) -> str:
-    """Return the longer text the Docker CLI prints for an uppercase repository name."""
-    remote = reference.split_docker_domain(value)[1].partition(":")[0]
-    return f"{reference.INVALID_REFERENCE_FORMAT}: repository name ({remote}) must be lowercase"
+_DOCKER_UPPERCASE = re.compile(
+    r"invalid reference format: repository name \((?P<name>.*)\) must be lowercase"
+)
+DIGEST_REASONS = frozenset(
+    {
+        reference.DIGEST_UNSUPPORTED,
+        reference.DIGEST_INVALID_LENGTH,
+        reference.DIGEST_INVALID_FORMAT,
+    }
+)
+CHECK_ORDER = (
+    "it checks uppercase letters in the repository path first, then the whole string "
+    "against the reference grammar, then the name's length and the digest"
+)
+
+
+def _uppercase_problem(given: str, expected: str) -> str | None:
+    """Judge the Docker CLI's longer uppercase message; None if `given` is not of that form."""
+    match = _DOCKER_UPPERCASE.fullmatch(given)
+    if match is None:
+        return None
+    if expected != reference.NAME_CONTAINS_UPPERCASE:
+        return "Docker does not report an uppercase repository name for this string"
+    # The reason after the prefix is what is graded, whatever name is in the brackets.
+    return ""
+
+
+def _wrong_reason(given: str, expected: str) -> str:
+    if expected in DIGEST_REASONS and given == reference.INVALID_REFERENCE_FORMAT:
+        return (
+            "this string passes the reference grammar, so Docker goes on to check the "
+            "digest itself, and that check fails with another reason"
+        )
+    if expected == reference.INVALID_REFERENCE_FORMAT and given in DIGEST_REASONS:
+        return "the string fails the reference grammar already, so Docker never checks the digest"
+    return f"Docker reports a different reason: {CHECK_ORDER}"
 
 
 def diagnose_classification(value: str, given: str, expected: str) -> str | None:
     """Say what is wrong with `given` as the classification of `value`; None if it is right."""
-    if given == expected:
+    if given == expected or (expected == "valid" and given.lower() == "valid"):
         return None
-    if expected == reference.NAME_CONTAINS_UPPERCASE and given == _docker_wording(value):
-        return None
+    uppercase = _uppercase_problem(given, expected)
+    if uppercase is not None:
+        return uppercase or None
     if given.lower() == "invalid":
         return "write the exact reason Docker gives, not just 'invalid'"
     if expected == "valid":
         return "Docker accepts this string; check which part the rule you applied covers"
-    if given == "valid":
+    if given.lower() == "valid":
         return "Docker rejects this string; find the rule it breaks"
     if given not in KNOWN_REASONS:
+        if given.lower() in KNOWN_REASONS:
+            return "write the reason exactly as Docker prints it, in lowercase"
         return f"{given!r} is not one of Docker's reasons; copy the reason text exactly"
-    return "Docker reports a different reason: it checks the whole format before the parts"
+    return _wrong_reason(given, expected)
 
 
 def grade_classify(answers: Mapping[object, object], inputs: Sequence[str]) -> list[Case]:
@@ -234,6 +270,11 @@ def diagnose_host(command: str, given: str, expected: str) -> str | None:
     accepted = HUB_HOSTS if expected == reference.DEFAULT_DOMAIN else {expected}
     if given in accepted:
         return None
+    if given == "hub.docker.com":
+        return (
+            "hub.docker.com is Docker Hub's web site, not its registry; write Docker Hub as "
+            "'docker.io' (or 'registry-1.docker.io')"
+        )
     if "://" in given:
         return "give the host alone, without a URL scheme such as 'https://'"
     if "/" in given:

@@ -140,6 +140,10 @@ def _required_parameters(function: Callable[..., object]) -> list[str] | None:
     ]
 
 
+def _parameter_count(count: int) -> str:
+    return {0: "no parameters", 1: "one parameter"}.get(count, f"{count} parameters")
+
+
 @dataclass(frozen=True)
 class Hint:
     """One hint of an exercise, or a note that there are no more (`level` past `count`)."""
@@ -203,6 +207,7 @@ class Exercise:
     of type `expects`, or a function with no parameters that returns it. For
     :attr:`AnswerKind.FUNCTION` it is the learner's function, which the grader calls itself.
     `expects_text` names the expected answer in feedback ("a dict", "split_reference(ref)").
+    `parameters` is how many positional arguments the grader passes to a function answer.
     """
 
     id: str
@@ -216,6 +221,7 @@ class Exercise:
     expects_text: str = "an answer"
     success: str = ""
     redact: Mapping[str, str] = field(default_factory=dict)
+    parameters: int = 1
 
     def __repr__(self) -> str:
         return f"<Exercise {self.id}: {self.title}>"
@@ -276,6 +282,7 @@ class Exercise:
         if self.kind is AnswerKind.FUNCTION:
             if not callable(answer):
                 raise self._wrong_type(answer)
+            self._check_arity(answer)
             return self.grader(answer)
         value = self._value_of(answer)
         if not isinstance(value, self.expects):
@@ -299,6 +306,24 @@ class Exercise:
             raise LearnerError(outcome.description)
         return outcome
 
+    def _check_arity(self, function: Callable[..., object]) -> None:
+        """Raise LearnerError if `function` cannot take the arguments the grader passes."""
+        try:
+            signature = inspect.signature(function)
+        except (TypeError, ValueError):
+            return
+        try:
+            signature.bind(*([None] * self.parameters))
+        except TypeError:
+            name = getattr(function, "__name__", "your function")
+            signature = signature.replace(return_annotation=inspect.Signature.empty)
+            raise LearnerError(
+                f"expected {self.expects_text}, with {_parameter_count(self.parameters)}; "
+                f"got {name}{signature}, which takes {_parameter_count(len(signature.parameters))}",
+                label="answer",
+                summary=_WRONG_TYPE_SUMMARY,
+            ) from None
+
     def _wrong_type(self, value: object) -> LearnerError:
         return LearnerError(
             f"expected {self.expects_text}, got {type_name(value)}",
@@ -309,7 +334,7 @@ class Exercise:
     def _score(self, cases: tuple[Case, ...]) -> Result:
         passed = sum(case.passed for case in cases)
         if cases and passed == len(cases):
-            summary = f"All {len(cases)} cases pass."
+            summary = f"All {len(cases)} cases pass." if len(cases) > 1 else "The case passes."
             if self.success:
                 summary = f"{summary} {self.success}"
             return self._result(Status.CORRECT, cases, summary)

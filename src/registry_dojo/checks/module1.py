@@ -9,19 +9,30 @@ come from :mod:`registry_dojo.reference`, so they follow Docker's rules exactly.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from typing import TYPE_CHECKING, cast
 
 import httpx
 
-from registry_dojo import reference
 from registry_dojo.checks import _lab_push, _references, _shell
-from registry_dojo.checks._lab_push import LAB_REPOSITORY, LAB_TAGS, LabAccess
+from registry_dojo.checks._lab_push import LabAccess
+from registry_dojo.checks._module1_solutions import (
+    _CLASSIFY_SOLUTION,
+    _LAB_PUSH_SOLUTION,
+    _LOGIN_SOLUTION,
+    _PARSE_SOLUTION,
+    _PUSH_SOLUTION,
+    _QUALIFY_SOLUTION,
+    _WHICH_HOST_SOLUTION,
+)
 from registry_dojo.checks.exercise import AnswerKind, Exercise
 from registry_dojo.checks.result import Case
 
 if TYPE_CHECKING:
     from registry_dojo.lab import LabInfo
+
+TITLE = "Module 1: Image references"
+"""The module's title, as the progress table shows it."""
 
 _HELLO_DIGEST = "sha256:" + hashlib.sha256(b"hello\n").hexdigest()
 
@@ -122,89 +133,6 @@ def _lab_access() -> LabAccess:
     return LabAccess(info.url, info.host, info.username, info.password, transport=lab_transport)
 
 
-def _python_dict(name: str, entries: Mapping[str, str]) -> str:
-    lines = [f"def {name}():", "    return {"]
-    lines.extend(f"        {key!r}: {value!r}," for key, value in entries.items())
-    lines.append("    }")
-    return "\n".join(lines)
-
-
-def _qualify_solution() -> str:
-    answers = {value: str(reference.parse_docker_ref(value)) for value in QUALIFY_INPUTS}
-    return (
-        "# docker.io when the first component is not a host, library/ for one-component\n"
-        "# Hub names, :latest when there is neither tag nor digest, and no tag next to a digest.\n"
-        + _python_dict("qualify", answers)
-    )
-
-
-def _classify_solution() -> str:
-    answers = {value: _references.expected_classification(value) for value in CLASSIFY_INPUTS}
-    return _python_dict("classify", answers)
-
-
-def _which_host_solution() -> str:
-    answers = {command: _references.expected_host(command) for command in WHICH_HOST_COMMANDS}
-    return _python_dict("which_host", answers)
-
-
-_PARSE_SOLUTION = r"""import re
-
-LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?"
-DOMAIN = rf"(?:\[[0-9A-Fa-f:]+\]|{LABEL}(?:\.{LABEL})*)(?::[0-9]+)?"
-COMPONENT = r"[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*"
-TAG = r"\w[\w.-]{0,127}"
-DIGEST = r"[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,}"
-REFERENCE = re.compile(rf"({DOMAIN})/({COMPONENT}(?:/{COMPONENT})*)(?::({TAG}))?(?:@({DIGEST}))?")
-HEX_LENGTHS = {"sha256": 64, "sha384": 96, "sha512": 128}
-
-
-def split_reference(ref):
-    if re.fullmatch(r"[a-f0-9]{64}", ref):
-        raise ValueError("cannot specify 64-byte hexadecimal strings")
-    first, slash, rest = ref.partition("/")
-    is_host = first == "localhost" or "." in first or ":" in first or first != first.lower()
-    domain, remainder = (first, rest) if slash and is_host else ("docker.io", ref)
-    if domain == "index.docker.io":
-        domain = "docker.io"
-    if domain == "docker.io" and "/" not in remainder:
-        remainder = "library/" + remainder
-    match = REFERENCE.fullmatch(f"{domain}/{remainder}")
-    if match is None:
-        raise ValueError(f"invalid reference format: {ref!r}")
-    domain, path, tag, digest = match.groups()
-    if len(path) > 255:
-        raise ValueError("repository name must not be more than 255 characters")
-    if digest is not None:
-        algorithm, _, encoded = digest.partition(":")
-        if HEX_LENGTHS.get(algorithm) != len(encoded):
-            raise ValueError(f"invalid digest {digest!r}")
-    return {"domain": domain, "path": path, "tag": tag, "digest": digest}"""
-
-_PUSH_SOLUTION = f'''def push_commands():
-    # Give the local image the registry's name, then push exactly that name.
-    return """
-docker tag {PUSH_SOURCE} {PUSH_TARGET}
-docker push {PUSH_TARGET}
-"""'''
-
-_LOGIN_SOLUTION = """def login_command():
-    # The password goes in on standard input, so neither shell history nor `ps` shows it.
-    return (
-        'docker login --username "$REGISTRY_DOJO_USERNAME" --password-stdin '
-        '"$REGISTRY_DOJO_REGISTRY" < "$REGISTRY_DOJO_PASSWORD_FILE"'
-    )"""
-
-_LAB_PUSH_SOLUTION = f'''from registry_dojo.image import build_image
-
-
-def publish(registry):
-    image = build_image({{"hello.txt": "hello from registry-dojo\\n"}})
-    registry.push_image("{LAB_REPOSITORY}", "{LAB_TAGS[0]}", image)
-    # Tagging reuses the manifest bytes, so both tags name one digest.
-    registry.tag("{LAB_REPOSITORY}", "{LAB_TAGS[0]}", "{LAB_TAGS[1]}")'''
-
-
 def _grade_qualify(answer: object) -> list[Case]:
     return _references.grade_qualify(cast(dict[object, object], answer), QUALIFY_INPUTS)
 
@@ -253,7 +181,7 @@ qualify = Exercise(
         "On Docker Hub a one-component path gets 'library/'. A reference with neither tag nor "
         "digest gets ':latest'; one with a digest is pulled by digest alone.",
     ),
-    solution=_qualify_solution(),
+    solution=_QUALIFY_SOLUTION,
     grader=_grade_qualify,
     expects=dict,
     expects_text="a dict mapping each input of QUALIFY_INPUTS to its full reference",
@@ -265,14 +193,15 @@ classify = Exercise(
     title="Valid or not, and why",
     max_points=len(CLASSIFY_INPUTS),
     hints=(
-        "Docker checks the whole string against the reference grammar first, then the "
-        "parts: repository name, then digest.",
+        "Docker checks in this order: uppercase letters in the repository path, then the "
+        "whole string against the reference grammar, then the name's length and the digest.",
         "Repository paths must be lowercase, but hosts and tags may contain uppercase letters. "
         "A tag allows letters, digits, '_', '.' and '-' and at most 128 characters.",
         "The reasons you need: 'invalid reference format', 'repository name must be "
-        "lowercase', 'invalid checksum digest length', 'unsupported digest algorithm'.",
+        "lowercase', 'invalid checksum digest length', 'unsupported digest algorithm'. "
+        "Write 'valid' for a string Docker accepts.",
     ),
-    solution=_classify_solution(),
+    solution=_CLASSIFY_SOLUTION,
     grader=_grade_classify,
     expects=dict,
     expects_text="a dict mapping each string of CLASSIFY_INPUTS to 'valid' or a reason",
@@ -326,7 +255,7 @@ which_host = Exercise(
         "on Docker Hub.",
         "Docker Hub may be written 'docker.io'. Keep the port: it is part of the host.",
     ),
-    solution=_which_host_solution(),
+    solution=_WHICH_HOST_SOLUTION,
     grader=_grade_which_host,
     expects=dict,
     expects_text="a dict mapping each command of WHICH_HOST_COMMANDS to a host",
@@ -336,13 +265,14 @@ which_host = Exercise(
 login = Exercise(
     id="m01.login",
     title="Log in to the lab registry safely",
-    max_points=3,
+    max_points=4,
     hints=(
         "docker login SERVER logs in to that one host; without SERVER it logs in to Docker Hub.",
         "A password on the command line ends up in shell history and in `ps`. docker login "
         "can read it from standard input instead.",
-        "--password-stdin needs --username. Feed the password with a pipe or '< FILE'; "
-        "`registry-dojo lab env` prints the variables that name the host, user and file.",
+        "--password-stdin needs --username. Feed the lab's password file with '< FILE' or "
+        "cat FILE |; `registry-dojo lab env` prints the variables that name the host, user "
+        "and file.",
     ),
     solution=_LOGIN_SOLUTION,
     grader=_grade_login,
@@ -354,7 +284,7 @@ login = Exercise(
 lab_push = Exercise(
     id="m01.lab_push",
     title="Publish one image under two tags",
-    max_points=4,
+    max_points=3,
     hints=(
         "registry is a registry_dojo.registry.Registry for the lab; build_image() from "
         "registry_dojo.image makes a small image.",
