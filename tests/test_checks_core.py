@@ -287,3 +287,214 @@ def test_package_exports() -> None:
     assert len(set(checks.__all__)) == len(checks.__all__)
     for name in checks.__all__:
         assert hasattr(checks, name), name
+
+
+# Learner code that misbehaves in every way still gets feedback.
+
+
+class _Stop(BaseException):
+    """A BaseException subclass of the learner's, as a notebook might define one."""
+
+
+class _Unprintable(Exception):
+    def __str__(self) -> str:
+        raise RuntimeError("no message for you")
+
+
+def _exits() -> dict[int, int]:
+    raise SystemExit(3)
+
+
+def _stops() -> dict[int, int]:
+    raise _Stop("halt")
+
+
+def _unprintable() -> dict[int, int]:
+    raise _Unprintable()
+
+
+def _line(function: object, offset: int = 1) -> int:
+    return function.__code__.co_firstlineno + offset  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(
+    ("answer", "message"),
+    [
+        (_exits, "SystemExit: 3 (line {line}, in _exits)"),
+        (_stops, "_Stop: halt (line {line}, in _stops)"),
+        (
+            _unprintable,
+            "_Unprintable: (its message cannot be shown: str() raised RuntimeError: no message "
+            "for you) (line {line}, in _unprintable)",
+        ),
+    ],
+)
+def test_check_base_exceptions_are_feedback(answer: object, message: str) -> None:
+    result = SQUARES.check(answer)
+    assert result.status is Status.INCORRECT
+    assert result.summary == "Your code raised an exception, so nothing was checked."
+    assert result.cases == (Case("your code", False, message.format(line=_line(answer))),)
+
+
+def test_check_generator_exit_is_feedback() -> None:
+    def double(n: int) -> int:
+        raise GeneratorExit
+
+    result = DOUBLE.check(double)
+    assert result.cases[0] == Case("1", False, f"GeneratorExit (line {_line(double)}, in double)")
+
+
+def test_check_keyboard_interrupt_propagates() -> None:
+    def squares() -> dict[int, int]:
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        SQUARES.check(squares)
+
+
+def test_check_long_exception_message_is_shortened() -> None:
+    def squares() -> dict[int, int]:
+        raise ValueError("a" * 500 + "z")
+
+    result = SQUARES.check(squares)
+    line = _line(squares)
+    assert result.cases[0].message == (
+        f"ValueError: {'a' * 133}...{'a' * 39}z (501 characters) (line {line}, in squares)"
+    )
+
+
+def test_check_dict_subclass_is_read_without_its_methods() -> None:
+    class Hostile(dict[int, int]):
+        def __contains__(self, key: object) -> bool:
+            raise RuntimeError("contains")
+
+        def __getitem__(self, key: int) -> int:
+            raise RuntimeError("getitem")
+
+        def get(self, key: int, default: object = None) -> int:  # type: ignore[override]
+            raise RuntimeError("get")
+
+    assert SQUARES.check(Hostile({1: 1, 2: 4, 3: 9, 4: 16})).status is Status.CORRECT
+
+
+def test_check_key_hash_failure() -> None:
+    hashes = iter([1])
+
+    class LateKey:
+        """Hashes once, when the learner builds the dict; the checker's copy hashes it again."""
+
+        def __hash__(self) -> int:
+            return next(hashes)
+
+    answer = {LateKey(): 0, 1: 1}
+    result = SQUARES.check(answer)
+    assert result.summary == "Your code raised an exception, so nothing was checked."
+    line = _line(LateKey.__hash__)
+    assert result.cases == (Case("your code", False, f"StopIteration (line {line}, in __hash__)"),)
+
+
+def test_check_string_subclass_reaches_grader_as_str() -> None:
+    seen: list[type] = []
+
+    def grader(answer: object) -> Sequence[Case]:
+        seen.append(type(answer))
+        return [Case("text", str(answer).strip() == "ok", "checked")]
+
+    class Shouty(str):
+        def strip(self, chars: str | None = None) -> str:
+            raise RuntimeError("strip")
+
+        def __str__(self) -> str:
+            raise RuntimeError("str")
+
+    exercise = Exercise("m99.s", "S", 1, (), "", grader, expects=str)
+    assert exercise.check(Shouty(" ok ")).status is Status.CORRECT
+    assert seen == [str]
+
+
+def test_check_signature_with_unprintable_default_is_feedback() -> None:
+    class Loud:
+        def __repr__(self) -> str:
+            raise RuntimeError("repr")
+
+    def double(n: int, m: int, extra: object = Loud()) -> int:
+        return n
+
+    result = DOUBLE.check(double)
+    assert result.summary == "Your code raised an exception, so nothing was checked."
+    assert result.cases[0].message.startswith("RuntimeError: repr (line ")
+
+
+def test_check_spoofed_class_is_wrong_type() -> None:
+    class Pretender:
+        @property  # type: ignore[misc]
+        def __class__(self) -> type:
+            return dict
+
+    result = SQUARES.check(Pretender())
+    assert result.cases[0].message == "expected a dict of squares, got a Pretender"
+
+
+def test_type_name_ignores_metaclass_name() -> None:
+    class Meta(type):
+        @property
+        def __name__(cls) -> str:  # type: ignore[override]
+            raise RuntimeError("name")
+
+    class Odd(metaclass=Meta):
+        pass
+
+    assert type_name(Odd()) == "an Odd"
+
+
+def test_type_name_shortens_long_class_names() -> None:
+    long_class = type("C" * 100, (), {})
+    assert type_name(long_class()) == f"a {'C' * 40}...{'C' * 12} (100 characters)"
+
+
+def test_shorten_and_quote() -> None:
+    from registry_dojo.checks.result import quote, shorten
+
+    assert shorten("short") == "short"
+    assert shorten("x" * 200) == "x" * 200
+    assert shorten("x" * 150 + "y" * 51) == f"{'x' * 133}...{'y' * 40} (201 characters)"
+    assert quote("abc") == "'abc'"
+    assert quote("x" * 100) == f"'{'x' * 39}...{'x' * 11}' (100 characters)"
+
+
+@pytest.mark.parametrize(
+    ("level", "message"),
+    [
+        ("2", "hint() takes a level from 1 to 3; got '2'"),
+        (True, "hint() takes a level from 1 to 3; got True"),
+        (2.0, "hint() takes a level from 1 to 3; got 2.0"),
+        (None, "hint() takes a level from 1 to 3; got None"),
+        (0, "hint() takes a level from 1 to 3; got 0"),
+        (-1, "hint() takes a level from 1 to 3; got -1"),
+        (
+            "x" * 100,
+            f"hint() takes a level from 1 to 3; got '{'x' * 39}...{'x' * 11}' (102 characters)",
+        ),
+    ],
+)
+def test_hint_rejects_bad_levels(level: object, message: str, _private_home: Path) -> None:
+    hint = SQUARES.hint(level)  # type: ignore[arg-type]
+    assert str(hint) == message
+    assert not (_private_home / progress.DB_NAME).exists()
+
+
+def test_hint_level_with_unprintable_repr() -> None:
+    class Level:
+        def __repr__(self) -> str:
+            raise RuntimeError("repr")
+
+    assert str(SQUARES.hint(Level())) == "hint() takes a level from 1 to 3; got a Level"  # type: ignore[arg-type]
+
+
+def test_hint_accepts_int_subclass() -> None:
+    import enum
+
+    class Level(enum.IntEnum):
+        TWO = 2
+
+    assert str(SQUARES.hint(Level.TWO)) == "Hint 2 of 3 for m99.squares: n * n."

@@ -166,9 +166,7 @@ def test_config_folder(text: str, config: str | None) -> None:
 
 def test_script_order_and_separators() -> None:
     parsed = parse_script(
-        "docker tag a b:1 && docker push b:1; docker logout\n"
-        "# a comment line\n"
-        "docker build . || true"
+        "docker tag a b:1 && docker push b:1; docker logout\n# a comment line\ndocker build .; true"
     )
     assert not isinstance(parsed, ParseError)
     kinds = [type(command) for command in parsed]
@@ -202,20 +200,23 @@ def test_empty_text_has_no_commands() -> None:
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        ("docker tag a", 'docker tag a: "docker tag" requires exactly 2 arguments.'),
+        ("docker tag a", "docker tag a: docker: 'docker tag' requires 2 arguments"),
         (
             "docker image tag a b c",
-            'docker image tag a b c: "docker image tag" requires exactly 2 arguments.',
+            "docker image tag a b c: docker: 'docker image tag' requires 2 arguments",
         ),
-        ("docker push", 'docker push: "docker push" requires exactly 1 argument.'),
-        ("docker login a b", 'docker login a b: "docker login" requires at most 1 argument.'),
+        ("docker push", "docker push: docker: 'docker push' requires 1 argument"),
+        (
+            "docker login a b",
+            "docker login a b: docker: 'docker login' requires at most 1 argument",
+        ),
         ("docker push -x a", "docker push -x a: unknown shorthand flag: 'x' in -x"),
         ("docker push --force a", "docker push --force a: unknown flag: --force"),
         ("docker login -u", "docker login -u: flag needs an argument: 'u' in -u"),
         ("docker login --username", "docker login --username: flag needs an argument: --username"),
         (
             "docker push --all-tags=maybe a",
-            'docker push --all-tags=maybe a: invalid argument "maybe" for "--all-tags" flag: '
+            'docker push --all-tags=maybe a: invalid argument "maybe" for "-a, --all-tags" flag: '
             'strconv.ParseBool: parsing "maybe": invalid syntax',
         ),
         (
@@ -223,12 +224,14 @@ def test_empty_text_has_no_commands() -> None:
             "docker login -p *** --password-stdin r: "
             "conflicting options: cannot specify both --password and --password-stdin",
         ),
-        ("docker", "docker: no docker subcommand given"),
+        ("docker", "docker: docker prints its usage and runs no command"),
         ('docker push "reg.io/a', "a quotation mark is never closed in 'docker push \"reg.io/a'"),
         ("docker login <<EOF", "here-documents (<<) are not supported; use a pipe or < FILE"),
         ("docker login <", "missing file name after '<'"),
-        ("(docker push a)", "subshells with ( ) are not supported; write one command per line"),
-        ("| docker push a", "a pipe has no command on one side in '| docker push a'"),
+        (
+            "| docker push a",
+            "bash would reject the text: syntax error near unexpected token '|'",
+        ),
     ],
 )
 def test_parse_errors(text: str, message: str) -> None:

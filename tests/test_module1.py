@@ -507,8 +507,7 @@ def test_push_mistakes(script: str, tag_message: str | None, push_message: str |
 def test_push_unparseable() -> None:
     result = module1.push_commands.check("docker tag hello:1.0")
     assert result.cases[0].message == (
-        'cannot read your commands: docker tag hello:1.0: "docker tag" requires exactly 2 '
-        "arguments."
+        "cannot read your commands: docker tag hello:1.0: docker: 'docker tag' requires 2 arguments"
     )
 
 
@@ -1005,3 +1004,234 @@ def test_first_reference_feedback(answer: str, message: str, fake_lab: FakeRegis
 
 def test_first_reference_lab_info_follows_fixture(fake_lab: FakeRegistry) -> None:
     assert module0.lab_info().host == LAB_HOST
+
+
+# Misbehaving answers: feedback, never a traceback, never the expected answer.
+
+
+class _Stop(BaseException):
+    """A BaseException subclass of the learner's."""
+
+
+class _Sticky:
+    """A value whose comparisons and repr all raise."""
+
+    def __eq__(self, other: object) -> bool:
+        raise RuntimeError("eq")
+
+    def __ne__(self, other: object) -> bool:
+        raise RuntimeError("ne")
+
+    def __repr__(self) -> str:
+        raise RuntimeError("repr")
+
+    __hash__ = object.__hash__
+
+
+class _Unprintable(ValueError):
+    def __str__(self) -> str:
+        raise RuntimeError("no message")
+
+
+def _line(function: Callable[..., Any]) -> int:
+    return function.__code__.co_firstlineno + 1
+
+
+def test_qualify_system_exit_is_feedback() -> None:
+    def qualify() -> dict[str, str]:
+        raise SystemExit(3)
+
+    result = module1.qualify.check(qualify)
+    assert result.status is Status.INCORRECT
+    assert result.cases[0].message == f"SystemExit: 3 (line {_line(qualify)}, in qualify)"
+
+
+def test_qualify_subclasses_read_as_plain() -> None:
+    class Answers(dict[str, str]):
+        def __contains__(self, key: object) -> bool:
+            raise RuntimeError("contains")
+
+        def __getitem__(self, key: str) -> str:
+            raise RuntimeError("getitem")
+
+    class Text(str):
+        def strip(self, chars: str | None = None) -> str:
+            raise RuntimeError("strip")
+
+    solution = _solution(module1.qualify, "qualify")()
+    answer = Answers({Text(key): Text(value) for key, value in solution.items()})
+    assert module1.qualify.check(answer).status is Status.CORRECT
+
+
+def test_qualify_value_with_raising_comparisons() -> None:
+    messages = _messages(module1.qualify, {"redis": _Sticky()})
+    assert messages["'redis'"] == "expected a string, got a _Sticky"
+
+
+def test_qualify_long_answer_is_shortened() -> None:
+    messages = _messages(module1.qualify, {"redis": "redis:" + "x" * 1000})
+    assert messages["'redis'"] == (
+        f"'redis:{'x' * 33}...{'x' * 11}' (1006 characters) is not a valid reference: "
+        "invalid reference format"
+    )
+
+
+def test_classify_long_answers_are_shortened() -> None:
+    long_reason = f"invalid reference format: repository name ({'A' * 1000}) must be lowercase"
+    result = module1.classify.check({"MyApp:1.0": long_reason, "team//app": "n" * 1000})
+    cases = {case.label: case for case in result.cases}
+    assert cases["'MyApp:1.0'"].passed
+    assert cases["'MyApp:1.0'"].message == (
+        f"invalid reference format: repository name ({'A' * 90}...{'A' * 21}) must be lowercase "
+        "(1062 characters)"
+    )
+    assert cases["'team//app'"].message == (
+        f"'{'n' * 39}...{'n' * 11}' (1000 characters) is not one of Docker's reasons; copy the "
+        "reason text exactly"
+    )
+
+
+def test_parse_system_exit_and_base_exceptions() -> None:
+    def split_reference(ref: str) -> object:
+        if ref == "nginx":
+            raise _Stop("halt")
+        raise SystemExit(0)
+
+    messages = _messages(module1.parse, split_reference)
+    line = _line(split_reference)
+    assert messages["'nginx'"] == f"_Stop: halt (line {line + 1}, in split_reference)"
+    assert messages["'nginx:1.27'"] == f"SystemExit: 0 (line {line + 2}, in split_reference)"
+    assert messages["'MyApp'"] == (
+        "raise ValueError for an invalid reference, not SystemExit: 0 "
+        f"(line {line + 2}, in split_reference)"
+    )
+
+
+def test_parse_unprintable_exception() -> None:
+    def split_reference(ref: str) -> object:
+        raise _Unprintable()
+
+    messages = _messages(module1.parse, split_reference)
+    assert messages["'nginx'"] == (
+        "Docker accepts this string, but split_reference raised _Unprintable: (its message "
+        "cannot be shown: str() raised RuntimeError: no message) "
+        f"(line {_line(split_reference)}, in split_reference)"
+    )
+
+
+def test_parse_values_with_raising_comparisons() -> None:
+    messages = _messages(
+        module1.parse, lambda ref: {"domain": _Sticky(), "path": 1, "tag": None, "digest": None}
+    )
+    assert messages["'nginx'"] == (
+        "these parts differ from Docker's: domain (you returned a _Sticky), path (you returned 1)"
+    )
+
+
+def test_parse_dict_subclass_is_read_as_plain() -> None:
+    class Parts(dict[str, object]):
+        def __getitem__(self, key: str) -> object:
+            raise RuntimeError("getitem")
+
+    messages = _messages(
+        module1.parse, lambda ref: Parts(domain="docker.io", path="nginx", tag=1, digest=None)
+    )
+    assert messages["'nginx'"] == (
+        "these parts differ from Docker's: path (you returned 'nginx'), tag (you returned 1)"
+    )
+
+
+def test_parse_long_values_are_shortened() -> None:
+    messages = _messages(
+        module1.parse, lambda ref: {"domain": "x" * 10**6, "path": "p", "tag": None, "digest": None}
+    )
+    assert messages["'nginx'"] == (
+        f"these parts differ from Docker's: domain (you returned '{'x' * 39}...{'x' * 11}' "
+        "(1000000 characters)), path (you returned 'p')"
+    )
+
+
+def test_parse_partial_work_is_graded() -> None:
+    solution = _solution(module1.parse, "split_reference")
+
+    def split_reference(ref: str) -> object:
+        if "@" in ref:
+            raise NotImplementedError("digests come later")
+        return solution(ref)
+
+    result = module1.parse.check(split_reference)
+    assert result.status is Status.INCORRECT
+    assert result.summary == "23 of 27 cases pass; fix the lines marked ✗."
+    assert set(_messages(module1.parse, split_reference).values()) == {
+        "split_reference raised NotImplementedError: this case is not handled yet"
+    }
+
+
+def test_parse_stub_on_first_case_only_is_graded() -> None:
+    solution = _solution(module1.parse, "split_reference")
+
+    def split_reference(ref: str) -> object:
+        if ref == "nginx":
+            raise NotImplementedError
+        return solution(ref)
+
+    result = module1.parse.check(split_reference)
+    assert result.status is Status.INCORRECT
+    assert result.points == 26
+
+
+def test_parse_rejecting_everything_scores_nothing() -> None:
+    result = module1.parse.check(dict)
+    assert result.points == 0
+    messages = {case.label: case.message for case in result.cases}
+    assert messages["'MyApp'"] == (
+        "rejected with ValueError, but rejecting scores only once split_reference splits at "
+        "least one valid reference correctly"
+    )
+
+
+def test_parse_rejecting_counts_after_one_valid_split() -> None:
+    def split_reference(ref: str) -> object:
+        if ref == "nginx":
+            return {"domain": "docker.io", "path": "library/nginx", "tag": None, "digest": None}
+        raise ValueError("not yet")
+
+    result = module1.parse.check(split_reference)
+    assert result.points == 9
+    assert {case.label: case.message for case in result.cases}["'MyApp'"] == (
+        "rejected with ValueError"
+    )
+
+
+@pytest.mark.parametrize(
+    ("error", "text"), [(SystemExit(1), "SystemExit: 1"), (_Stop("halt"), "_Stop: halt")]
+)
+def test_lab_push_base_exceptions(error: BaseException, text: str, fake_lab: FakeRegistry) -> None:
+    def publish(registry: Registry) -> None:
+        raise error
+
+    result = module1.lab_push.check(publish)
+    assert result.status is Status.INCORRECT
+    assert result.cases[0].message == (
+        f"publish() raised {text} (line {_line(publish)}, in publish)"
+    )
+
+
+def test_lab_push_long_repository_is_shortened(fake_lab: FakeRegistry) -> None:
+    def publish(registry: Registry) -> None:
+        registry.put_manifest("Dojo/" + "A" * 200, "1.0", b"{}", "application/json")
+
+    message = module1.lab_push.check(publish).cases[0].message
+    assert message.endswith(
+        f". Next step: repository names must be lowercase: write '{'dojo/' + 'a' * 34}..."
+        f"{'a' * 11}' (205 characters)"
+    )
+
+
+def test_first_reference_string_subclass(fake_lab: FakeRegistry) -> None:
+    class Text(str):
+        def strip(self, chars: str | None = None) -> str:
+            raise RuntimeError("strip")
+
+    result = module0.first_reference.check(Text(f"{LAB_HOST}/dojo/demo:1.0"))
+    assert result.status is Status.CORRECT

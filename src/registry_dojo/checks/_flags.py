@@ -17,14 +17,16 @@ _TRUE = frozenset({"1", "t", "T", "TRUE", "true", "True"})
 _FALSE = frozenset({"0", "f", "F", "FALSE", "false", "False"})
 
 
-def _parse_bool(name: str, value: str) -> bool | str:
-    """Return the boolean `value` of flag `name`, or Go's error text if it is not one."""
+def _parse_bool(name: str, value: str, spec: FlagSpec) -> bool | str:
+    """Return the boolean `value` of flag `name`, or pflag's error text if it is not one."""
     if value in _TRUE:
         return True
     if value in _FALSE:
         return False
+    shorthand = spec[name][0]
+    flag = f"-{shorthand}, --{name}" if shorthand else f"--{name}"
     return (
-        f'invalid argument "{value}" for "--{name}" flag: '
+        f'invalid argument "{value}" for "{flag}" flag: '
         f'strconv.ParseBool: parsing "{value}": invalid syntax'
     )
 
@@ -35,7 +37,7 @@ def _long(arg: str, rest: list[str], spec: FlagSpec, flags: Flags) -> str | None
     if name not in spec:
         return f"unknown flag: --{name}"
     if not spec[name][1]:
-        parsed = _parse_bool(name, value) if has_value else True
+        parsed = _parse_bool(name, value, spec) if has_value else True
         if isinstance(parsed, str):
             return parsed
         flags[name] = parsed
@@ -59,7 +61,7 @@ def _shorthands(arg: str, rest: list[str], spec: FlagSpec, flags: Flags) -> str 
         tail = letters[position + 1 :]
         if not spec[name][1]:
             if tail.startswith("="):
-                parsed = _parse_bool(name, tail[1:])
+                parsed = _parse_bool(name, tail[1:], spec)
                 if isinstance(parsed, str):
                     return parsed
                 flags[name] = parsed

@@ -5,8 +5,9 @@ tag scores only if this run of publish() wrote it, whatever client it used (the 
 the docker CLI, skopeo): tags left by an earlier run cannot make a publish() that does nothing
 look correct. The grader's own client also watches what publish() does with it, every manifest
 PUT and every repository name, to say where a wrong answer pushed to. If the deletes fail,
-only manifest PUTs through that client count. Feedback shows the lab's host as
-``127.0.0.1:PORT``, because the port differs between runs and notebook outputs must not.
+only manifest PUTs through that client count. Names the learner chose are quoted shortened.
+Feedback shows the lab's host as ``127.0.0.1:PORT``, because the port differs between runs and
+notebook outputs must not.
 """
 
 from __future__ import annotations
@@ -18,8 +19,14 @@ from typing import Any
 
 import httpx
 
-from registry_dojo.checks.exercise import LearnerError, Raised, call_learner, describe_exception
-from registry_dojo.checks.result import Case
+from registry_dojo.checks.exercise import (
+    LearnerError,
+    Raised,
+    call_learner,
+    describe_exception,
+    plain_text,
+)
+from registry_dojo.checks.result import Case, quote
 from registry_dojo.errors import DojoError, RegistryError
 from registry_dojo.registry import Registry
 
@@ -73,8 +80,8 @@ def _remembering(name: str) -> Callable[..., Any]:
 
     @functools.wraps(method)
     def remember(self: _WatchedRegistry, *args: Any, **kwargs: Any) -> Any:
-        repository = args[0] if args else kwargs.get("repo")
-        if isinstance(repository, str) and repository not in self.repositories:
+        repository = plain_text(args[0] if args else kwargs.get("repo"))
+        if type(repository) is str and repository not in self.repositories:
             self.repositories.append(repository)
         return method(self, *args, **kwargs)
 
@@ -96,18 +103,18 @@ def next_step(repositories: list[str]) -> str:
         first, slash, rest = repository.partition("/")
         if slash and _is_host(first):
             return (
-                f"pass the repository path only, such as {rest!r}: the client already "
+                f"pass the repository path only, such as {quote(rest)}: the client already "
                 "sends every request to the lab registry"
             )
         if repository != repository.lower():
-            return f"repository names must be lowercase: write {repository.lower()!r}"
+            return f"repository names must be lowercase: write {quote(repository.lower())}"
     return ""
 
 
 def _raised_message(outcome: Raised, repositories: list[str]) -> str:
     message = f"publish() raised {outcome.description}"
     error = outcome.error
-    if isinstance(error, ValueError | DojoError):
+    if issubclass(type(error), ValueError | DojoError):
         step = next_step(repositories)
         if step:
             message = f"{message}. Next step: {step}"
@@ -138,7 +145,7 @@ def _pushed_names(writes: list[tuple[str, str]], access: LabAccess) -> str:
     names = [
         f"{repository}@{ref}" if ":" in ref else f"{repository}:{ref}" for repository, ref in writes
     ]
-    return ", ".join(repr(access.redact(name)) for name in dict.fromkeys(names))
+    return ", ".join(quote(access.redact(name)) for name in dict.fromkeys(names))
 
 
 def _clear_tags(registry: Registry) -> bool:

@@ -2,18 +2,23 @@
 
 Expected answers are computed with :mod:`registry_dojo.reference`, never typed by hand, so they
 follow Docker's rules exactly. Feedback says which rule an answer broke without printing the
-expected answer.
+expected answer, and quotes the learner's values shortened.
+
+:class:`~registry_dojo.checks.exercise.Exercise` hands these graders answers already copied into
+plain built-in types, and :func:`grade_parse` copies what split_reference returns the same way,
+so no comparison here runs code of the learner's.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping, Sequence
+from typing import cast
 
 from registry_dojo import reference
 from registry_dojo.checks.commands import ParseError, PullCommand, PushCommand, parse_script
-from registry_dojo.checks.exercise import Raised, call_learner, type_name
-from registry_dojo.checks.result import Case
+from registry_dojo.checks.exercise import Raised, call_learner, plain_text, type_name
+from registry_dojo.checks.result import Case, quote, shorten
 from registry_dojo.errors import InvalidReferenceError
 
 PARSE_KEYS = ("domain", "path", "tag", "digest")
@@ -42,16 +47,33 @@ NO_HOST = (
 
 def label(value: str) -> str:
     """Return the case label for an input string: its repr, shortened if very long."""
-    text = repr(value)
-    return text if len(text) <= 60 else f"{text[:40]}...{text[-12:]} ({len(value)} characters)"
+    return quote(value)
 
 
-def _answer_for(answers: Mapping[object, object], key: str) -> tuple[str | None, str]:
+def _passed(given: str) -> str:
+    """Return the message of a passing case: the learner's answer, shortened."""
+    return shorten(given)
+
+
+def _string_entries(answers: Mapping[object, object]) -> dict[str, object]:
+    """Copy the entries of a dict whose keys are strings, keys and string values made exact.
+
+    The copy reads the dict's stored items, so no method of a learner's subclass runs. Other
+    keys can never match an input, and looking one up could run the learner's __eq__.
+    """
+    return {
+        str.__str__(cast(str, key)): plain_text(value)
+        for key, value in dict.items(cast(dict[object, object], answers))
+        if issubclass(type(key), str)
+    }
+
+
+def _answer_for(answers: Mapping[str, object], key: str) -> tuple[str | None, str]:
     """Return the learner's string for `key`, or None and why it is unusable."""
     if key not in answers:
         return None, "missing from your dict; give one entry per input"
     given = answers[key]
-    if not isinstance(given, str):
+    if type(given) is not str:
         return None, f"expected a string, got {type_name(given)}"
     return given.strip(), ""
 
@@ -74,7 +96,7 @@ def diagnose_full_reference(given: str, expected: reference.Reference) -> str | 
     try:
         parsed = reference.parse(given)
     except InvalidReferenceError as error:
-        return f"{given!r} is not a valid reference: {error.reason}"
+        return f"{quote(given)} is not a valid reference: {error.reason}"
     if not parsed.domain:
         return NO_HOST
     if parsed.domain != expected.domain:
@@ -97,12 +119,13 @@ def diagnose_full_reference(given: str, expected: reference.Reference) -> str | 
 def grade_qualify(answers: Mapping[object, object], inputs: Sequence[str]) -> list[Case]:
     """Grade a dict {input: full reference} against ``parse_docker_ref``."""
     cases = []
+    entries = _string_entries(answers)
     for value in inputs:
-        given, problem = _answer_for(answers, value)
+        given, problem = _answer_for(entries, value)
         if given is not None:
             problem = diagnose_full_reference(given, reference.parse_docker_ref(value)) or ""
         passed = given is not None and not problem
-        cases.append(Case(label(value), passed, given if passed and given else problem))
+        cases.append(Case(label(value), passed, _passed(given) if passed and given else problem))
     return cases
 
 
@@ -169,20 +192,21 @@ def diagnose_classification(value: str, given: str, expected: str) -> str | None
     if given not in KNOWN_REASONS:
         if given.lower() in KNOWN_REASONS:
             return "write the reason exactly as Docker prints it, in lowercase"
-        return f"{given!r} is not one of Docker's reasons; copy the reason text exactly"
+        return f"{quote(given)} is not one of Docker's reasons; copy the reason text exactly"
     return _wrong_reason(given, expected)
 
 
 def grade_classify(answers: Mapping[object, object], inputs: Sequence[str]) -> list[Case]:
     """Grade a dict {string: "valid" or reason} against ``parse_normalized_named``."""
     cases = []
+    entries = _string_entries(answers)
     for value in inputs:
-        given, problem = _answer_for(answers, value)
+        given, problem = _answer_for(entries, value)
         if given is not None:
             expected = expected_classification(value)
             problem = diagnose_classification(value, given, expected) or ""
         passed = given is not None and not problem
-        cases.append(Case(label(value), passed, given if passed and given else problem))
+        cases.append(Case(label(value), passed, _passed(given) if passed and given else problem))
     return cases
 
 
@@ -199,53 +223,107 @@ def _expected_parts(value: str) -> dict[str, str | None] | None:
     }
 
 
+_NOT_HANDLED = "raised NotImplementedError: this case is not handled yet"
+_NEEDS_VALID = (
+    "rejected with ValueError, but rejecting scores only once {name} splits at least one "
+    "valid reference correctly"
+)
+
+
+def _show(value: object) -> str:
+    """Quote a value split_reference returned: strings and numbers shortened, others by type."""
+    if value is None or type(value) in (bool, float):
+        return repr(value)
+    if type(value) is str:
+        return quote(value)
+    if type(value) is int:
+        return shorten(str(value), 40) if abs(value).bit_length() < 10_000 else "a huge int"
+    return type_name(value)
+
+
+def _same(value: object, expected: str | None) -> bool:
+    """Compare without running learner code: only exact strings and None can match."""
+    return (value is None or type(value) is str) and value == expected
+
+
 def _compare_parts(returned: object, expected: dict[str, str | None]) -> str | None:
-    if not isinstance(returned, dict):
+    if not issubclass(type(returned), dict):
         return f"expected a dict with keys {', '.join(PARSE_KEYS)}, got {type_name(returned)}"
-    missing = [key for key in PARSE_KEYS if key not in returned]
+    parts = _string_entries(cast(dict[object, object], returned))
+    missing = [key for key in PARSE_KEYS if key not in parts]
     if missing:
         noun = "key" if len(missing) == 1 else "keys"
         return f"the dict is missing the {noun} {', '.join(repr(key) for key in missing)}"
-    wrong = [key for key in PARSE_KEYS if returned[key] != expected[key]]
+    wrong = [key for key in PARSE_KEYS if not _same(parts[key], expected[key])]
     if not wrong:
         return None
-    parts = ", ".join(f"{key} (you returned {returned[key]!r})" for key in wrong)
-    message = f"these parts differ from Docker's: {parts}"
-    if "tag" in wrong and returned["tag"] == reference.DEFAULT_TAG and expected["tag"] is None:
+    shown = ", ".join(f"{key} (you returned {_show(parts[key])})" for key in wrong)
+    message = f"these parts differ from Docker's: {shown}"
+    if "tag" in wrong and _same(parts["tag"], reference.DEFAULT_TAG) and expected["tag"] is None:
         message += "; normalising a name adds no tag, only pulling does"
     return message
+
+
+def _call_split(split_reference: Callable[[str], object], value: str) -> object:
+    """Call split_reference(value); return _NOT_HANDLED if it raised NotImplementedError."""
+    try:
+        return call_learner(split_reference, value)
+    except NotImplementedError:
+        return _NOT_HANDLED
+
+
+def _raised_problem(outcome: Raised, valid: bool, function_name: str) -> str | None:
+    error = outcome.error
+    if not valid and issubclass(type(error), ValueError):
+        return None
+    if not valid:
+        return f"raise ValueError for an invalid reference, not {outcome.description}"
+    if issubclass(type(error), ValueError):
+        return f"Docker accepts this string, but {function_name} raised {outcome.description}"
+    return outcome.description
+
+
+def _problem(
+    outcome: object, expected: dict[str, str | None] | None, function_name: str
+) -> str | None:
+    """Say what is wrong with split_reference's outcome for one input; None if it is right."""
+    if outcome is _NOT_HANDLED:
+        return f"{function_name} {_NOT_HANDLED}"
+    if isinstance(outcome, Raised):
+        return _raised_problem(outcome, expected is not None, function_name)
+    if expected is None:
+        return (
+            f"Docker rejects this string, but {function_name} returned "
+            f"{type_name(outcome)}; raise ValueError instead"
+        )
+    return _compare_parts(outcome, expected)
 
 
 def grade_parse(
     split_reference: Callable[[str], object], inputs: Sequence[str], function_name: str
 ) -> list[Case]:
-    """Grade a learner's split_reference(ref) -> dict on `inputs`, valid and invalid."""
+    """Grade a learner's split_reference(ref) -> dict on `inputs`, valid and invalid.
+
+    The answer is not attempted only if every input raises ``NotImplementedError``; otherwise
+    each input that does fails on its own. Rejecting an invalid input scores only once at least
+    one valid input is split correctly, so a function that always raises ``ValueError`` scores
+    nothing.
+    """
+    outcomes = [(value, _call_split(split_reference, value)) for value in inputs]
+    if all(outcome is _NOT_HANDLED for _, outcome in outcomes):
+        raise NotImplementedError(function_name)
+    judged = [
+        (value, expected, _problem(outcome, expected, function_name))
+        for value, outcome in outcomes
+        for expected in (_expected_parts(value),)
+    ]
+    splits_valid = any(problem is None and expected for _, expected, problem in judged)
     cases = []
-    for value in inputs:
-        expected = _expected_parts(value)
-        outcome = call_learner(split_reference, value)
-        if isinstance(outcome, Raised):
-            error = outcome.error
-            if expected is None and isinstance(error, ValueError):
-                message = None
-            elif expected is None:
-                message = f"raise ValueError for an invalid reference, not {outcome.description}"
-            elif isinstance(error, ValueError):
-                message = (
-                    f"Docker accepts this string, but {function_name} raised {outcome.description}"
-                )
-            else:
-                message = outcome.description
-        elif expected is None:
-            message = (
-                f"Docker rejects this string, but {function_name} returned "
-                f"{type_name(outcome)}; raise ValueError instead"
-            )
-        else:
-            message = _compare_parts(outcome, expected)
-        passed = message is None
+    for value, expected, problem in judged:
+        if expected is None and problem is None and not splits_valid:
+            problem = _NEEDS_VALID.format(name=function_name)
         success = "rejected with ValueError" if expected is None else "all four parts match"
-        cases.append(Case(label(value), passed, success if passed else str(message)))
+        cases.append(Case(label(value), problem is None, problem or success))
     return cases
 
 
@@ -295,10 +373,11 @@ def diagnose_host(command: str, given: str, expected: str) -> str | None:
 def grade_which_host(answers: Mapping[object, object], commands: Sequence[str]) -> list[Case]:
     """Grade a dict {command: host} against the normalised domain of each command's image."""
     cases = []
+    entries = _string_entries(answers)
     for command in commands:
-        given, problem = _answer_for(answers, command)
+        given, problem = _answer_for(entries, command)
         if given is not None:
             problem = diagnose_host(command, given, expected_host(command)) or ""
         passed = given is not None and not problem
-        cases.append(Case(label(command), passed, given if passed and given else problem))
+        cases.append(Case(label(command), passed, _passed(given) if passed and given else problem))
     return cases

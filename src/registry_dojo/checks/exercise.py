@@ -2,8 +2,14 @@
 
 :meth:`Exercise.check` never raises because of the learner's answer. An untouched stub (one that
 raises ``NotImplementedError``) is reported as not attempted. Any other exception from the
-learner's code, and an answer of the wrong type, become an incorrect result that names the
-exception or the type.
+learner's code, ``SystemExit`` and other ``BaseException`` subclasses included, and an answer
+of the wrong type, become an incorrect result that names the exception or the type. Only
+``KeyboardInterrupt`` propagates: the learner pressed interrupt and wants the check to stop.
+
+Before a grader runs, the answer is copied into plain built-in types (an exact ``str``, a
+``dict`` whose ``str`` keys and values are exact ``str``), so that graders never run code from
+a learner's subclass; anything that goes wrong while the answer is examined or copied is the
+learner's error, and only an exception from a grader itself is reported as a checker bug.
 """
 
 from __future__ import annotations
@@ -13,15 +19,15 @@ import inspect
 import logging
 import sysconfig
 import traceback
+import types
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
-from types import TracebackType
-from typing import Any
+from typing import Any, cast
 
 from registry_dojo import progress
-from registry_dojo.checks.result import FAIL_MARK, Case, Result, Status
+from registry_dojo.checks.result import FAIL_MARK, Case, Result, Status, shorten
 
 logger = logging.getLogger(__name__)
 
@@ -32,6 +38,19 @@ _LIBRARY_DIRS = tuple(
 
 Grader = Callable[[object], Sequence[Case]]
 _WRONG_TYPE_SUMMARY = "The answer has the wrong type, so nothing was checked."
+_RAISED_SUMMARY = "Your code raised an exception, so nothing was checked."
+_NAME_LIMIT = 60
+_ROUTINE_TYPES = (
+    types.FunctionType,
+    types.BuiltinFunctionType,
+    types.MethodType,
+    types.MethodDescriptorType,
+    types.WrapperDescriptorType,
+    types.MethodWrapperType,
+    types.ClassMethodDescriptorType,
+)
+# The getter of type.__name__ itself: a metaclass cannot replace it with code of its own.
+_TYPE_NAME_GETTER: Any = vars(type)["__name__"]
 
 
 class AnswerKind(Enum):
@@ -53,7 +72,7 @@ class LearnerError(Exception):
         description: str,
         *,
         label: str = "your code",
-        summary: str = "Your code raised an exception, so nothing was checked.",
+        summary: str = _RAISED_SUMMARY,
     ) -> None:
         super().__init__(description)
         self.description = description
@@ -65,17 +84,30 @@ class LearnerError(Exception):
 class Raised:
     """A call into learner code that raised; `description` is ``Type: message (line N)``."""
 
-    error: Exception
+    error: BaseException
     description: str
 
 
+def class_name(cls: type) -> str:
+    """Return the name of class `cls`, shortened, without running any code of the learner's."""
+    try:
+        name = _TYPE_NAME_GETTER.__get__(cls, type)
+    except Exception:
+        return "object"
+    return shorten(name, _NAME_LIMIT) if isinstance(name, str) else "object"
+
+
 def type_name(value: object) -> str:
-    """Name the type of `value` for feedback: ``None``, ``a list``, ``a function``."""
+    """Name the type of `value` for feedback: ``None``, ``a list``, ``a function``.
+
+    Only ``type(value)`` is examined, so no method of a learner's class runs.
+    """
     if value is None:
         return "None"
-    if inspect.isroutine(value):
+    cls = type(value)
+    if issubclass(cls, _ROUTINE_TYPES):
         return "a function"
-    name = type(value).__name__
+    name = class_name(cls)
     article = "an" if name[:1].lower() in "aeiou" else "a"
     return f"{article} {name}"
 
@@ -89,26 +121,48 @@ def _is_learner_file(filename: str) -> bool:
     return not any(path.is_relative_to(library) for library in _LIBRARY_DIRS)
 
 
-def _learner_location(tb: TracebackType | None) -> str:
+def _learner_location(error: BaseException) -> str:
     """Return `` (line N, in NAME)`` for the innermost learner frame, or ``""`` if none."""
     location = ""
-    for frame in traceback.extract_tb(tb):
-        if _is_learner_file(frame.filename):
-            location = f" (line {frame.lineno}, in {frame.name})"
+    try:
+        tb = BaseException.__dict__["__traceback__"].__get__(error)
+        for frame in traceback.extract_tb(tb):
+            if _is_learner_file(frame.filename):
+                location = f" (line {frame.lineno}, in {shorten(frame.name, _NAME_LIMIT)})"
+    except Exception:
+        return ""
     return location
+
+
+def _message(error: BaseException) -> str:
+    """Return ``str(error)``, or why it cannot be shown: the learner's class may break str()."""
+    try:
+        return str(error)
+    except KeyboardInterrupt:
+        raise
+    except BaseException as inner:
+        try:
+            reason = f"{class_name(type(inner))}: {inner!s}"
+        except KeyboardInterrupt:
+            raise
+        except BaseException:
+            reason = class_name(type(inner))
+        return f"(its message cannot be shown: str() raised {shorten(reason)})"
 
 
 def describe_exception(error: BaseException, redact: Mapping[str, str] | None = None) -> str:
     """Describe an exception as Python prints its last line, plus the learner's line if known.
 
-    Each key of `redact` found in the text is replaced by its value, so that a varying
-    address (the lab registry's port, say) never reaches notebook output.
+    A long message is shortened. Each key of `redact` found in the text is replaced by its
+    value, so that a varying address (the lab registry's port, say) never reaches notebook
+    output.
     """
-    message = str(error)
-    text = f"{type(error).__name__}: {message}" if message else type(error).__name__
+    message = _message(error)
+    name = class_name(type(error))
     for secret, replacement in (redact or {}).items():
-        text = text.replace(secret, replacement)
-    return text + _learner_location(error.__traceback__)
+        message = message.replace(secret, replacement)
+    text = f"{name}: {shorten(message)}" if message else name
+    return text + _learner_location(error)
 
 
 def call_learner(
@@ -116,21 +170,53 @@ def call_learner(
 ) -> object:
     """Call learner code and return its value, or a :class:`Raised` if it raised.
 
-    ``NotImplementedError`` propagates, so an untouched stub ends the check as not attempted.
+    Every exception becomes a :class:`Raised`, ``SystemExit`` and ``GeneratorExit`` included,
+    except two: ``NotImplementedError`` propagates, so an untouched stub ends the check as not
+    attempted, and ``KeyboardInterrupt`` propagates, because the learner pressed interrupt.
     """
     try:
         return function(*args)
-    except NotImplementedError:
+    except (NotImplementedError, KeyboardInterrupt):
         raise
-    except Exception as error:
+    except BaseException as error:
         return Raised(error, describe_exception(error, redact))
+
+
+def plain(value: object) -> object:
+    """Copy `value` into plain built-in types, so that graders run none of the learner's code.
+
+    A ``str`` becomes an exact ``str``. A ``dict`` becomes an exact ``dict`` read from its
+    stored items, so overridden methods of a subclass are not called; its ``str`` keys and
+    values are made exact. Anything else is returned as it is. Hashing a key that is not a ``str``
+    runs the learner's ``__hash__``, so call this where a failure is the learner's error.
+    """
+    if issubclass(type(value), str):
+        return str.__str__(cast(str, value))
+    if issubclass(type(value), dict):
+        return {
+            plain_text(key): plain_text(item)
+            for key, item in dict.items(cast(dict[object, object], value))
+        }
+    return value
+
+
+def plain_text(value: object) -> object:
+    """Return `value` as an exact ``str`` if it is a ``str`` (of a subclass, say), else as is."""
+    return str.__str__(cast(str, value)) if issubclass(type(value), str) else value
+
+
+def _signature(function: Callable[..., object]) -> inspect.Signature | None:
+    """Return the signature of `function`, or None if it is hidden or cannot be read."""
+    try:
+        return inspect.signature(function)
+    except Exception:
+        return None
 
 
 def _required_parameters(function: Callable[..., object]) -> list[str] | None:
     """Return the names of parameters a call must supply, or None if the signature is hidden."""
-    try:
-        signature = inspect.signature(function)
-    except (TypeError, ValueError):
+    signature = _signature(function)
+    if signature is None:
         return None
     return [
         name
@@ -138,6 +224,17 @@ def _required_parameters(function: Callable[..., object]) -> list[str] | None:
         if parameter.default is parameter.empty
         and parameter.kind in (parameter.POSITIONAL_ONLY, parameter.POSITIONAL_OR_KEYWORD)
     ]
+
+
+def _describe_level(level: object) -> str:
+    """Return the repr of a hint level that is not an int, shortened; its type if repr fails."""
+    try:
+        text = repr(level)
+    except KeyboardInterrupt:
+        raise
+    except BaseException:
+        return type_name(level)
+    return shorten(text, _NAME_LIMIT) if issubclass(type(text), str) else type_name(level)
 
 
 def _parameter_count(count: int) -> str:
@@ -239,19 +336,29 @@ class Exercise:
         return result
 
     def hint(self, level: int = 1) -> Hint:
-        """Return hint number `level` (1 is the gentlest); record that it was shown."""
+        """Return hint number `level` (1 is the gentlest); record that it was shown.
+
+        A level that is not a whole number from 1 to the number of hints gives a note naming
+        the valid range instead of a hint.
+        """
         count = len(self.hints)
-        if level > count:
+        if not issubclass(type(level), int) or issubclass(type(level), bool):
+            return self._no_such_hint(_describe_level(level), count)
+        number = int.__int__(level)
+        if number > count:
             message = (
                 f"There are no more hints for {self.id}: hint({count}) is the last one. "
                 "show_solution() shows a worked solution."
             )
-            return Hint(self.id, level, count, message)
-        if level < 1:
-            message = f"Hints for {self.id} are numbered 1 to {count}; try hint(1)."
-            return Hint(self.id, level, count, message)
-        progress.record("hint", self.id, hint_level=level)
-        return Hint(self.id, level, count, self.hints[level - 1])
+            return Hint(self.id, number, count, message)
+        if number < 1:
+            return self._no_such_hint(str(number), count)
+        progress.record("hint", self.id, hint_level=number)
+        return Hint(self.id, number, count, self.hints[number - 1])
+
+    def _no_such_hint(self, given: str, count: int) -> Hint:
+        message = f"hint() takes a level from 1 to {count}; got {given}"
+        return Hint(self.id, 0, count, message)
 
     def show_solution(self) -> SolutionView:
         """Return the worked solution; record that it was viewed."""
@@ -260,17 +367,22 @@ class Exercise:
 
     def _check(self, answer: object) -> Result:
         try:
-            cases = tuple(self._grade(answer))
+            prepared = self._prepare(answer)
         except NotImplementedError:
-            return self._result(
-                Status.NOT_ATTEMPTED,
-                (),
-                "Not attempted yet: the answer still raises NotImplementedError. "
-                "Replace the stub with your answer, then run the check again.",
-            )
+            return self._not_attempted()
         except LearnerError as error:
-            case = Case(error.label, False, error.description)
-            return self._result(Status.INCORRECT, (case,), error.summary)
+            return self._learner_failure(error)
+        except KeyboardInterrupt:
+            raise
+        except BaseException as error:
+            # The learner's value misbehaved while its type was checked or it was copied.
+            return self._learner_failure(LearnerError(describe_exception(error, self.redact)))
+        try:
+            cases = tuple(self.grader(prepared))
+        except NotImplementedError:
+            return self._not_attempted()
+        except LearnerError as error:
+            return self._learner_failure(error)
         except Exception as error:
             logger.exception("grader of %s failed", self.id)
             case = Case("checker", False, describe_exception(error, self.redact))
@@ -278,26 +390,39 @@ class Exercise:
             return self._result(Status.INCORRECT, (case,), summary)
         return self._score(cases)
 
-    def _grade(self, answer: object) -> Sequence[Case]:
+    def _not_attempted(self) -> Result:
+        return self._result(
+            Status.NOT_ATTEMPTED,
+            (),
+            "Not attempted yet: the answer still raises NotImplementedError. "
+            "Replace the stub with your answer, then run the check again.",
+        )
+
+    def _learner_failure(self, error: LearnerError) -> Result:
+        case = Case(error.label, False, error.description)
+        return self._result(Status.INCORRECT, (case,), error.summary)
+
+    def _prepare(self, answer: object) -> object:
+        """Return what the grader gets: the function, or the value copied into plain types."""
         if self.kind is AnswerKind.FUNCTION:
             if not callable(answer):
                 raise self._wrong_type(answer)
             self._check_arity(answer)
-            return self.grader(answer)
+            return answer
         value = self._value_of(answer)
-        if not isinstance(value, self.expects):
+        if not issubclass(type(value), self.expects):
             raise self._wrong_type(value)
-        return self.grader(value)
+        return plain(value)
 
     def _value_of(self, answer: object) -> object:
         """Return the answer itself, or what it returns if it is a function with no parameters."""
-        if not callable(answer) or isinstance(answer, type):
+        if not callable(answer) or issubclass(type(answer), type):
             return answer
         required = _required_parameters(answer)
         if required:
             raise LearnerError(
                 f"expected {self.expects_text}, or a function with no parameters that returns "
-                f"it; got a function that needs the parameter(s) {', '.join(required)}",
+                f"it; got a function that needs the parameter(s) {shorten(', '.join(required))}",
                 label="answer",
                 summary=_WRONG_TYPE_SUMMARY,
             )
@@ -308,9 +433,8 @@ class Exercise:
 
     def _check_arity(self, function: Callable[..., object]) -> None:
         """Raise LearnerError if `function` cannot take the arguments the grader passes."""
-        try:
-            signature = inspect.signature(function)
-        except (TypeError, ValueError):
+        signature = _signature(function)
+        if signature is None:
             return
         try:
             signature.bind(*([None] * self.parameters))
@@ -319,7 +443,8 @@ class Exercise:
             signature = signature.replace(return_annotation=inspect.Signature.empty)
             raise LearnerError(
                 f"expected {self.expects_text}, with {_parameter_count(self.parameters)}; "
-                f"got {name}{signature}, which takes {_parameter_count(len(signature.parameters))}",
+                f"got {shorten(f'{name}{signature}')}, which takes "
+                f"{_parameter_count(len(signature.parameters))}",
                 label="answer",
                 summary=_WRONG_TYPE_SUMMARY,
             ) from None

@@ -9,12 +9,13 @@ come from :mod:`registry_dojo.reference`, so they follow Docker's rules exactly.
 from __future__ import annotations
 
 import hashlib
+import logging
 from collections.abc import Callable
 from typing import TYPE_CHECKING, cast
 
 import httpx
 
-from registry_dojo.checks import _lab_push, _references, _shell
+from registry_dojo.checks import _lab_push, _login, _references, _shell
 from registry_dojo.checks._lab_push import LabAccess
 from registry_dojo.checks._module1_solutions import (
     _CLASSIFY_SOLUTION,
@@ -25,11 +26,14 @@ from registry_dojo.checks._module1_solutions import (
     _QUALIFY_SOLUTION,
     _WHICH_HOST_SOLUTION,
 )
-from registry_dojo.checks.exercise import AnswerKind, Exercise
+from registry_dojo.checks.exercise import AnswerKind, Exercise, LearnerError
 from registry_dojo.checks.result import Case
+from registry_dojo.errors import DojoError
 
 if TYPE_CHECKING:
     from registry_dojo.lab import LabInfo
+
+logger = logging.getLogger(__name__)
 
 TITLE = "Module 1: Image references"
 """The module's title, as the progress table shows it."""
@@ -157,8 +161,16 @@ def _grade_push_commands(answer: object) -> list[Case]:
 def _grade_login(answer: object) -> list[Case]:
     from registry_dojo import lab
 
-    info = lab_info()
-    return _shell.grade_login(cast(str, answer), info.host, info.username, lab.env_vars(info))
+    try:
+        info = lab_info()
+    except (DojoError, OSError) as error:
+        logger.warning("cannot check %s: the lab registry cannot start: %s", login.id, error)
+        raise LearnerError(
+            f"cannot start or reach the lab registry: {error}",
+            label="lab registry",
+            summary="The lab registry is not running, so nothing was checked.",
+        ) from None
+    return _login.grade_login(cast(str, answer), info.host, info.username, lab.env_vars(info))
 
 
 def _grade_lab_push(answer: object) -> list[Case]:

@@ -14,6 +14,10 @@ from typing import Any
 
 PASS_MARK = "✓"
 FAIL_MARK = "✗"
+TEXT_LIMIT = 200
+"""Most characters of a learner's text (an exception message, say) that feedback shows."""
+QUOTE_LIMIT = 60
+"""Most characters of a quoted learner value (its repr) that feedback shows."""
 
 _STATUS_COLOURS = {
     "correct": ("#1b5e20", "#e8f5e9"),
@@ -42,6 +46,25 @@ class Case:
         """Render the case as one line: mark, label and message."""
         mark = PASS_MARK if self.passed else FAIL_MARK
         return f"{mark} {self.label}: {self.message}"
+
+
+def shorten(text: str, limit: int = TEXT_LIMIT) -> str:
+    """Return `text`, or its two ends and its length if it has more than `limit` characters."""
+    if len(text) <= limit:
+        return text
+    head = limit * 2 // 3
+    tail = limit // 5
+    return f"{text[:head]}...{text[-tail:]} ({len(text)} characters)"
+
+
+def quote(value: str, limit: int = QUOTE_LIMIT) -> str:
+    """Return ``repr(value)``, or its two ends and the length of `value` if the repr is long."""
+    text = repr(value)
+    if len(text) <= limit:
+        return text
+    head = limit * 2 // 3
+    tail = limit // 5
+    return f"{text[:head]}...{text[-tail:]} ({len(value)} characters)"
 
 
 def format_points(points: float) -> str:
