@@ -243,3 +243,285 @@ def test_committed_exercises_match_solutions(tmp_path: Path) -> None:
         assert filecmp.cmp(path, ROOT / "exercises" / path.name, shallow=False), (
             f"exercises/{path.name} is stale; run: registry-dojo build-exercises"
         )
+
+
+# ---- markers that are almost right ------------------------------------------------------
+
+
+NEAR_MISS_SUFFIX = (
+    "looks like a solution marker but is not one, so the solution would be copied into the "
+    "exercise; write {expected!r} exactly, alone on its line"
+)
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("## BEGIN SOLUTION", "### BEGIN SOLUTION"),
+        ("###BEGIN SOLUTION", "### BEGIN SOLUTION"),
+        ("### Begin Solution", "### BEGIN SOLUTION"),
+        ("#### BEGIN  SOLUTION", "### BEGIN SOLUTION"),
+        ("# begin_solution", "### BEGIN SOLUTION"),
+        ("## END SOLUTION", "### END SOLUTION"),
+        ("### end solution", "### END SOLUTION"),
+        ("BEGIN SOLUTION", "### BEGIN SOLUTION"),
+    ],
+)
+def test_near_miss_code_marker_is_rejected(line: str, expected: str) -> None:
+    source = f"def answer():\n    {line}\n    return 42\n"
+    with pytest.raises(ExerciseBuildError) as caught:
+        replace_solution_regions(source, "code", where="nb.ipynb: cell 'ans'")
+    assert str(caught.value) == (
+        f"nb.ipynb: cell 'ans', line 2: {line!r} " + NEAR_MISS_SUFFIX.format(expected=expected)
+    )
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("**BEGIN SOLUTION**", "### BEGIN SOLUTION"),
+        ("<!-- END SOLUTION -->", "### END SOLUTION"),
+        ("## Begin solution", "### BEGIN SOLUTION"),
+    ],
+)
+def test_near_miss_markdown_marker_is_rejected(line: str, expected: str) -> None:
+    with pytest.raises(ExerciseBuildError) as caught:
+        replace_solution_regions(f"Why?\n{line}\n", "markdown", where="nb.ipynb: cell 'why'")
+    assert str(caught.value) == (
+        f"nb.ipynb: cell 'why', line 2: {line!r} " + NEAR_MISS_SUFFIX.format(expected=expected)
+    )
+
+
+def test_marker_words_in_prose_are_kept() -> None:
+    source = "Everything up to the END SOLUTION line is hidden.\n# the begin of a solution\n"
+    assert replace_solution_regions(source, "markdown") == source
+
+
+def test_near_miss_marker_fails_build_and_writes_nothing(tmp_path: Path) -> None:
+    source = SOLVED_FUNCTION.replace("### BEGIN", "## BEGIN").replace("### END", "## END")
+    write_notebook(tmp_path / "solutions", "nb.ipynb", make_notebook(new_code_cell(source, id="a")))
+    with pytest.raises(ExerciseBuildError) as caught:
+        build_exercises(tmp_path / "solutions", tmp_path / "exercises")
+    assert str(caught.value).startswith("nb.ipynb: cell 'a', line 2: '## BEGIN SOLUTION' looks ")
+    assert not (tmp_path / "exercises").exists()
+
+
+# ---- damaged notebooks ------------------------------------------------------------------
+
+
+def valid_raw_cell() -> dict[str, object]:
+    return {"cell_type": "code", "id": "c1", "metadata": {}, "source": "x = 1", "outputs": []}
+
+
+def raw_notebook(*cells: object, **fields: object) -> dict[str, object]:
+    notebook: dict[str, object] = {
+        "nbformat": 4,
+        "nbformat_minor": 5,
+        "metadata": {},
+        "cells": list(cells),
+    }
+    notebook.update(fields)
+    return notebook
+
+
+def without(mapping: dict[str, object], key: str) -> dict[str, object]:
+    return {name: value for name, value in mapping.items() if name != key}
+
+
+def with_field(mapping: dict[str, object], key: str, value: object) -> dict[str, object]:
+    return {**mapping, key: value}
+
+
+DAMAGED_NOTEBOOKS = [
+    (
+        without(raw_notebook(), "cells"),
+        "bad.ipynb: the notebook has no 'cells' field; add one, such as \"cells\": []",
+    ),
+    (
+        without(raw_notebook(), "metadata"),
+        "bad.ipynb: the notebook has no 'metadata' field; add one, such as \"metadata\": {}",
+    ),
+    (
+        raw_notebook(cells={}),
+        "bad.ipynb: the notebook field 'cells' is an object, expected a list; "
+        'fix it, such as "cells": []',
+    ),
+    (
+        raw_notebook("x = 1"),
+        "bad.ipynb: cell 1 is the string 'x = 1', expected a cell object such as "
+        '{"cell_type": "code", "id": "...", "metadata": {}, "source": ""}',
+    ),
+    (
+        raw_notebook(without(valid_raw_cell(), "source")),
+        "bad.ipynb: cell 'c1' has no 'source' field; add one, such as \"source\": \"\"",
+    ),
+    (
+        raw_notebook(without(valid_raw_cell(), "metadata")),
+        "bad.ipynb: cell 'c1' has no 'metadata' field; add one, such as \"metadata\": {}",
+    ),
+    (
+        raw_notebook(without(without(valid_raw_cell(), "cell_type"), "id")),
+        'bad.ipynb: cell 1 has no \'cell_type\' field; add one, such as "cell_type": "code"',
+    ),
+    (
+        raw_notebook(with_field(valid_raw_cell(), "cell_type", "python")),
+        "bad.ipynb: cell 'c1' field 'cell_type' is the string 'python', expected one of "
+        "'code', 'markdown', 'raw'; fix it, such as \"cell_type\": \"code\"",
+    ),
+    (
+        raw_notebook(with_field(valid_raw_cell(), "source", None)),
+        "bad.ipynb: cell 'c1' field 'source' is null, expected a string or a list of "
+        'strings; fix it, such as "source": ""',
+    ),
+    (
+        raw_notebook(with_field(valid_raw_cell(), "source", ["x", 1])),
+        "bad.ipynb: cell 'c1' field 'source' is a list, expected a string or a list of "
+        'strings; fix it, such as "source": ""',
+    ),
+    (
+        raw_notebook(with_field(valid_raw_cell(), "outputs", [5])),
+        "bad.ipynb: cell 'c1' field 'outputs' is a list, expected a list of output objects; "
+        'fix it, such as "outputs": []',
+    ),
+    (
+        raw_notebook(with_field(valid_raw_cell(), "metadata", {"tags": "solution-only"})),
+        "bad.ipynb: cell 'c1' metadata field 'tags' is the string 'solution-only', expected a "
+        'list of strings; fix it, such as "tags": ["solution-only"]',
+    ),
+    (
+        [1, 2],
+        "bad.ipynb: not a notebook, its JSON is a list instead of an object with 'cells' "
+        "and 'metadata'",
+    ),
+    (
+        raw_notebook(nbformat=3),
+        "bad.ipynb: nbformat 3 is not supported; save it as nbformat 4",
+    ),
+]
+
+
+@pytest.mark.parametrize(("raw", "message"), DAMAGED_NOTEBOOKS)
+def test_damaged_notebook_is_rejected(tmp_path: Path, raw: object, message: str) -> None:
+    solutions = tmp_path / "solutions"
+    solutions.mkdir()
+    (solutions / "bad.ipynb").write_text(json.dumps(raw), encoding="utf-8")
+    with pytest.raises(ExerciseBuildError) as caught:
+        build_exercises(solutions, tmp_path / "exercises")
+    assert str(caught.value) == message
+    assert not (tmp_path / "exercises").exists()
+
+
+def test_damaged_output_data_is_rejected(tmp_path: Path) -> None:
+    output = {"output_type": "display_data", "data": [], "metadata": {}}
+    raw = raw_notebook(with_field(valid_raw_cell(), "outputs", [output]))
+    solutions = tmp_path / "solutions"
+    solutions.mkdir()
+    (solutions / "bad.ipynb").write_text(json.dumps(raw), encoding="utf-8")
+    with pytest.raises(ExerciseBuildError) as caught:
+        build_exercises(solutions, tmp_path / "exercises")
+    assert str(caught.value) == (
+        "bad.ipynb: damaged notebook (AttributeError: 'list' object has no attribute 'items'); "
+        "clear its outputs and attachments, or open it in JupyterLab and save it again"
+    )
+
+
+def test_non_utf8_notebook_is_rejected(tmp_path: Path) -> None:
+    solutions = tmp_path / "solutions"
+    solutions.mkdir()
+    (solutions / "latin.ipynb").write_bytes(b'{"cells": "caf\xe9"}')
+    with pytest.raises(ExerciseBuildError) as caught:
+        build_exercises(solutions, tmp_path / "exercises")
+    assert str(caught.value) == (
+        "latin.ipynb: not a notebook, byte 0xe9 at offset 14 is not UTF-8; "
+        "save the notebook as UTF-8"
+    )
+
+
+def test_folder_named_like_notebook_is_rejected(tmp_path: Path) -> None:
+    solutions = tmp_path / "solutions"
+    (solutions / "x.ipynb").mkdir(parents=True)
+    with pytest.raises(ExerciseBuildError) as caught:
+        build_exercises(solutions, tmp_path / "exercises")
+    assert str(caught.value) == (
+        f"x.ipynb: is a folder, not a notebook; move it out of {str(solutions)!r} "
+        "or rename it so its name does not end in .ipynb"
+    )
+
+
+def test_broken_second_notebook_writes_nothing(tmp_path: Path) -> None:
+    solutions = tmp_path / "solutions"
+    write_notebook(solutions, "01-good.ipynb", make_notebook(new_code_cell("x", id="x")))
+    (solutions / "02-bad.ipynb").write_text("{", encoding="utf-8")
+    exercises = tmp_path / "exercises"
+    exercises.mkdir()
+    (exercises / "01-good.ipynb").write_text("old", encoding="utf-8")
+    with pytest.raises(ExerciseBuildError):
+        build_exercises(solutions, exercises)
+    assert sorted(path.name for path in exercises.iterdir()) == ["01-good.ipynb"]
+    assert (exercises / "01-good.ipynb").read_text(encoding="utf-8") == "old"
+
+
+def test_exercises_path_that_is_a_file_is_rejected(tmp_path: Path) -> None:
+    write_notebook(tmp_path / "solutions", "nb.ipynb", make_notebook(new_code_cell("x", id="x")))
+    target = tmp_path / "exercises"
+    target.write_text("not a folder", encoding="utf-8")
+    with pytest.raises(ExerciseBuildError) as caught:
+        build_exercises(tmp_path / "solutions", target)
+    assert str(caught.value) == (
+        f"the exercises folder {str(target)!r} is a file; pass a folder with --exercises "
+        "(it is created if missing)"
+    )
+
+
+def test_exercises_folder_equal_to_solutions_is_rejected(tmp_path: Path) -> None:
+    solutions = tmp_path / "solutions"
+    path = write_notebook(solutions, "nb.ipynb", make_notebook(new_code_cell(SOLVED_FUNCTION)))
+    before = path.read_bytes()
+    with pytest.raises(ExerciseBuildError) as caught:
+        build_exercises(solutions, tmp_path / "solutions" / ".")
+    assert str(caught.value) == (
+        f"the exercises folder {str(solutions / '.')!r} is the solutions folder, so the build "
+        "would overwrite the solutions; pass another folder with --exercises"
+    )
+    assert path.read_bytes() == before
+
+
+def test_folder_in_place_of_exercise_is_rejected(tmp_path: Path) -> None:
+    write_notebook(tmp_path / "solutions", "nb.ipynb", make_notebook(new_code_cell("x", id="x")))
+    (tmp_path / "exercises" / "nb.ipynb").mkdir(parents=True)
+    with pytest.raises(ExerciseBuildError) as caught:
+        build_exercises(tmp_path / "solutions", tmp_path / "exercises")
+    target = tmp_path / "exercises" / "nb.ipynb"
+    assert str(caught.value) == (
+        f"cannot write {str(target)!r}: a folder has that name; remove or rename it"
+    )
+
+
+def test_write_failure_changes_nothing(tmp_path: Path) -> None:
+    for name in ("01-a.ipynb", "02-b.ipynb"):
+        write_notebook(tmp_path / "solutions", name, make_notebook(new_code_cell("x", id="x")))
+    exercises = tmp_path / "exercises"
+    exercises.mkdir()
+    (exercises / "01-a.ipynb").write_text("old", encoding="utf-8")
+    (exercises / "02-b.ipynb.partial").mkdir()
+    with pytest.raises(ExerciseBuildError) as caught:
+        build_exercises(tmp_path / "solutions", exercises)
+    blocked = exercises / "02-b.ipynb.partial"
+    assert str(caught.value) == (
+        f"cannot write {str(blocked)!r}: Is a directory; no exercise notebook was changed"
+    )
+    assert (exercises / "01-a.ipynb").read_text(encoding="utf-8") == "old"
+    assert sorted(path.name for path in exercises.iterdir()) == ["01-a.ipynb", blocked.name]
+
+
+def test_cli_reports_near_miss_marker(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    source = "## BEGIN SOLUTION\nx = 1\n## END SOLUTION"
+    write_notebook(tmp_path / "solutions", "nb.ipynb", make_notebook(new_code_cell(source, id="a")))
+    argv = ["build-exercises", "--solutions", str(tmp_path / "solutions")]
+    status = cli.main([*argv, "--exercises", str(tmp_path / "exercises")])
+    assert status == 1
+    assert capsys.readouterr().err.endswith(
+        "registry-dojo: error: nb.ipynb: cell 'a', line 1: '## BEGIN SOLUTION' "
+        + NEAR_MISS_SUFFIX.format(expected="### BEGIN SOLUTION")
+        + "\n"
+    )

@@ -37,6 +37,14 @@ from registry_dojo.registry import (
 from registry_dojo.registry.challenge import Challenge, parse_challenges
 
 BASE = "http://127.0.0.1:5000"
+TAG_HINT = (
+    "a tag is 1 to 128 letters, digits, '_', '.' and '-', and does not start with '.' or '-', "
+    "such as '1.0'"
+)
+DIGEST_HINT = (
+    "a digest is an algorithm (sha256, sha384, sha512), ':' and lowercase hex digits, such as "
+    "'sha256:' followed by 64 hex digits"
+)
 REALM = "http://127.0.0.1:5001/token"
 SERVICE = "fake-registry"
 USERS = {"alice": "s3cret", "bob": "readonly"}
@@ -360,6 +368,47 @@ def test_registry_rejects_credentials_in_url() -> None:
     assert str(info.value).endswith("contains credentials; pass username= and password= instead")
 
 
+@pytest.mark.parametrize("suffix", ["?x=1", "?", "#top", "/#", "/?x=1#f"])
+def test_registry_rejects_query_or_fragment(suffix: str) -> None:
+    with pytest.raises(ValueError) as info:
+        Registry(BASE + suffix)
+    assert str(info.value) == (
+        f"registry URL {BASE + suffix!r} has a query or fragment; pass only the scheme, host "
+        "and port, e.g. 'http://127.0.0.1:5000'"
+    )
+
+
+@pytest.mark.parametrize(("suffix", "path"), [("/v2/", "/v2/"), ("/v2", "/v2"), ("/a/", "/a/")])
+def test_registry_rejects_path(suffix: str, path: str) -> None:
+    with pytest.raises(ValueError) as info:
+        Registry(BASE + suffix)
+    assert str(info.value) == (
+        f"registry URL {BASE + suffix!r} has the path {path!r}; pass only the scheme, host and "
+        "port, e.g. 'http://127.0.0.1:5000': the client adds /v2/ to every request itself"
+    )
+
+
+def test_registry_accepts_trailing_slash() -> None:
+    fake = FakeRegistry()
+    Registry(BASE + "/", client=fake.client()).ping()
+    assert [request.path for request in fake.requests()] == ["/v2/"]
+
+
+def test_registry_rejects_invalid_url() -> None:
+    with pytest.raises(ValueError) as info:
+        Registry("http://[::1")
+    assert str(info.value).startswith("registry URL 'http://[::1' is not a valid URL: ")
+
+
+def test_registry_rejects_colon_in_username() -> None:
+    with pytest.raises(ValueError) as info:
+        Registry(BASE, "ali:ce", "s3cret")
+    assert str(info.value) == (
+        "username 'ali:ce' contains ':', which HTTP Basic authentication cannot send "
+        "(RFC 7617); use a user name without ':'"
+    )
+
+
 def test_registry_needs_username_and_password() -> None:
     with pytest.raises(ValueError, match=r"^give both username and password, or neither$"):
         Registry(BASE, "alice")
@@ -428,6 +477,126 @@ def test_invalid_repository_rejected_before_request(repo: str, message: str) -> 
     assert str(info.value) == message
     assert isinstance(info.value, ValueError)
     assert fake.requests() == []
+
+
+@pytest.mark.parametrize(
+    "tag", ["..", ".", "a/b", "-x", "?x", "#", "%2f", "a b", "ü", "", "t" * 129]
+)
+def test_invalid_tag_rejected_before_request(tag: str) -> None:
+    fake = FakeRegistry()
+    with pytest.raises(InvalidReferenceError) as info:
+        fake.registry(None).get_manifest("dojo/odd", tag)
+    assert str(info.value) == f"invalid tag format: {tag!r}; " + TAG_HINT
+    assert info.value.reason == "invalid tag format"
+    assert fake.requests() == []
+
+
+def test_longest_tag_accepted() -> None:
+    fake = FakeRegistry()
+    with pytest.raises(RegistryError):
+        fake.registry(None).get_manifest("demo/app", "t" * 128)
+    assert [request.path for request in fake.requests()] == [f"/v2/demo/app/manifests/{'t' * 128}"]
+
+
+@pytest.mark.parametrize(
+    ("digest", "reason"),
+    [
+        ("sha256:../../x", "invalid checksum digest length"),
+        ("sha256:" + "g" * 64, "invalid checksum digest format"),
+        ("sha256:zz", "invalid checksum digest length"),
+        ("sha256:" + "A" * 64, "invalid checksum digest format"),
+        ("md5:" + "0" * 32, "unsupported digest algorithm"),
+        ("foo:bar", "unsupported digest algorithm"),
+        (":abc", "invalid checksum digest format"),
+        ("sha256:", "invalid checksum digest format"),
+    ],
+)
+def test_invalid_digest_rejected_before_request(digest: str, reason: str) -> None:
+    fake = FakeRegistry()
+    registry = fake.registry(None)
+    calls: list[Callable[[], object]] = [
+        lambda: registry.get_manifest("dojo/odd", digest),
+        lambda: registry.head_manifest("dojo/odd", digest),
+        lambda: registry.delete_manifest("dojo/odd", digest),
+        lambda: registry.blob_exists("dojo/odd", digest),
+        lambda: registry.get_blob("dojo/odd", digest),
+        lambda: registry.push_blob("dojo/odd", b"abc", digest),
+    ]
+    for call in calls:
+        with pytest.raises(InvalidReferenceError) as info:
+            call()
+        assert str(info.value) == f"{reason}: {digest!r}; " + DIGEST_HINT
+    assert fake.requests() == []
+
+
+def test_tag_checks_new_tag_before_request() -> None:
+    fake = FakeRegistry()
+    with pytest.raises(InvalidReferenceError) as info:
+        fake.registry(None).tag("demo/app", "v1", "..")
+    assert str(info.value) == "invalid tag format: '..'; " + TAG_HINT
+    assert fake.requests() == []
+
+
+def test_tag_rejects_digest_as_new_tag() -> None:
+    fake = FakeRegistry()
+    digest = digest_of(b"x")
+    with pytest.raises(InvalidReferenceError) as info:
+        fake.registry(None).tag("demo/app", "v1", digest)
+    assert str(info.value) == f"invalid tag format: {digest!r}; " + TAG_HINT
+    assert fake.requests() == []
+
+
+def test_push_image_checks_tag_before_upload() -> None:
+    fake = FakeRegistry()
+    with pytest.raises(InvalidReferenceError):
+        fake.registry(None).push_image("demo/app", "a/b", build_image({"a.txt": b"a"}))
+    assert fake.requests() == []
+
+
+def test_push_blob_checks_mount_source() -> None:
+    fake = FakeRegistry()
+    with pytest.raises(InvalidReferenceError) as info:
+        fake.registry(None).push_blob("demo/app", b"abc", mount_from="Demo/Other")
+    assert str(info.value).startswith("repository name must be lowercase: 'Demo/Other'; ")
+    assert fake.requests() == []
+
+
+@pytest.mark.parametrize(
+    "media_type",
+    ["application/\u00e9", "a\nb", "application", "application/json; charset=utf-8", "/json", ""],
+)
+def test_put_manifest_rejects_invalid_media_type(media_type: str) -> None:
+    fake = FakeRegistry()
+    with pytest.raises(ValueError) as info:
+        fake.registry(None).put_manifest("demo/app", "v1", b"{}", media_type)
+    assert str(info.value) == (
+        f"invalid media type {media_type!r}: expected type/subtype in ASCII letters, digits "
+        "and !#$&^_.+-, without parameters, such as 'application/vnd.oci.image.manifest.v1+json'"
+    )
+    assert fake.requests() == []
+
+
+def test_header_with_newline_rejected_before_sending() -> None:
+    fake = FakeRegistry()
+    session = fake.registry(None)._session
+    with pytest.raises(ValueError) as info:
+        session.transmit("GET", httpx.URL(BASE + "/v2/"), {"X-Note": "a\r\nInjected: 1"})
+    assert str(info.value) == (
+        "invalid value for HTTP header 'X-Note': 'a\\r\\nInjected: 1'; a header value may "
+        "contain only printable ASCII characters, spaces and tabs"
+    )
+    assert fake.requests() == []
+
+
+def test_bad_token_header_hides_value() -> None:
+    fake = FakeRegistry()
+    session = fake.registry(None)._session
+    with pytest.raises(ValueError) as info:
+        session.transmit("GET", httpx.URL(BASE + "/v2/"), {"Authorization": "Bearer s3cret\n"})
+    assert str(info.value) == (
+        "invalid value for HTTP header 'Authorization': (value hidden); a header value may "
+        "contain only printable ASCII characters, spaces and tabs"
+    )
 
 
 def test_repository_with_dots_accepted() -> None:
@@ -618,11 +787,11 @@ def test_get_blob_unknown_blob() -> None:
 
 
 def test_get_blob_unsupported_algorithm() -> None:
-    with pytest.raises(ValueError) as info:
-        FakeRegistry().registry(None).get_blob("demo/app", "md5:abc")
-    assert str(info.value) == (
-        "digest algorithm 'md5' in 'md5:abc' is not supported; use one of sha256, sha384, sha512"
-    )
+    fake = FakeRegistry()
+    with pytest.raises(InvalidReferenceError) as info:
+        fake.registry(None).get_blob("demo/app", "md5:abc")
+    assert str(info.value) == "unsupported digest algorithm: 'md5:abc'; " + DIGEST_HINT
+    assert fake.requests() == []
 
 
 def test_blob_exists_true_and_false() -> None:
@@ -800,8 +969,17 @@ def test_tags_unknown_repository() -> None:
 
 
 def test_tags_rejects_page_size_zero() -> None:
-    with pytest.raises(ValueError, match=r"^page_size must be a positive number, got 0$"):
+    with pytest.raises(ValueError, match=r"^page_size must be a positive int, got 0$"):
         FakeRegistry().registry(None).tags("demo/app", page_size=0)
+
+
+@pytest.mark.parametrize("page_size", [True, 1.5, "5"])
+def test_page_size_must_be_int(page_size: object) -> None:
+    fake = FakeRegistry()
+    with pytest.raises(TypeError) as info:
+        fake.registry(None).catalog(page_size=page_size)  # type: ignore[arg-type]
+    assert str(info.value) == f"page_size must be an int such as 100, got {page_size!r}"
+    assert fake.requests() == []
 
 
 def test_catalog_follows_link_pages() -> None:

@@ -8,28 +8,17 @@ notebook show the HTTP exchange behind each `docker` command.
 
 from __future__ import annotations
 
-import re
 from types import TracebackType
 from typing import TYPE_CHECKING
-from urllib.parse import quote
 
 import httpx
 
-from registry_dojo.errors import InvalidReferenceError
-from registry_dojo.reference import (
-    INVALID_REFERENCE_FORMAT,
-    NAME_CONTAINS_UPPERCASE,
-    NAME_TOO_LONG,
-    REPOSITORY_NAME_TOTAL_LENGTH_MAX,
-)
-from registry_dojo.reference._grammar import LOCALHOST, REMOTE_NAME
 from registry_dojo.registry.auth import CATALOG_SCOPE, AuthState, repository_scope
 from registry_dojo.registry.mediatypes import MANIFEST_TYPES
 from registry_dojo.registry.models import Descriptor, Manifest
 from registry_dojo.registry.responses import (
     check_digest,
     compute_digest,
-    digest_algorithm,
     error_from,
     expect,
     is_digest,
@@ -38,12 +27,20 @@ from registry_dojo.registry.responses import (
     safe_url,
 )
 from registry_dojo.registry.session import Session
+from registry_dojo.registry.validation import (
+    check_base_url,
+    check_digest_format,
+    check_manifest_reference,
+    check_media_type,
+    check_page_size,
+    check_repository,
+    check_tag,
+)
 
 if TYPE_CHECKING:
     from registry_dojo.image import Image
 
 MANIFEST_ACCEPT = ", ".join(MANIFEST_TYPES)
-_REPOSITORY_REGEXP = re.compile(REMOTE_NAME)
 
 
 class Registry:
@@ -51,6 +48,9 @@ class Registry:
 
     Basic or Bearer authentication is chosen from the registry's 401 challenge. Every error
     response raises RegistryError, and no response at all raises RegistryUnreachable.
+    `base_url` is the scheme, host and port only: a path (even ``/v2/``), a query or a
+    fragment raises ValueError. Repository names, tags, digests and media types are checked
+    before any request, so a malformed one raises InvalidReferenceError or ValueError.
     Pass `client` to use your own httpx.Client (tests pass one with a MockTransport).
     `timeout` (seconds) applies only to the client this class creates, and close() closes
     only that one.
@@ -65,19 +65,14 @@ class Registry:
         client: httpx.Client | None = None,
         timeout: float = 30.0,
     ) -> None:
-        url = httpx.URL(base_url)
-        if url.scheme not in ("http", "https") or not url.host:
-            raise ValueError(
-                f"registry URL {base_url!r} must start with http:// or https:// and name a host, "
-                "e.g. 'http://127.0.0.1:5000'"
-            )
-        if url.userinfo:
-            raise ValueError(
-                f"registry URL {safe_url(url)!r} contains credentials; "
-                "pass username= and password= instead"
-            )
+        check_base_url(base_url)
         if (username is None) != (password is None):
             raise ValueError("give both username and password, or neither")
+        if username is not None and ":" in username:
+            raise ValueError(
+                f"username {username!r} contains ':', which HTTP Basic authentication cannot "
+                "send (RFC 7617); use a user name without ':'"
+            )
         self.base_url = base_url.rstrip("/")
         self.username = username
         self._owns_client = client is None
@@ -109,7 +104,7 @@ class Registry:
 
     def blob_exists(self, repo: str, digest: str) -> bool:
         """Tell whether `repo` has the blob `digest` (``HEAD /v2/<repo>/blobs/<digest>``)."""
-        response = self._send("HEAD", self._repo_path(repo, "blobs", digest), _pull(repo))
+        response = self._send("HEAD", _blob_path(repo, digest), _pull(repo))
         if response.status_code == 404:
             return False
         expect(response, 200)
@@ -127,6 +122,10 @@ class Registry:
         pull on `mount_from`. Otherwise the token lacks it and the registry starts a normal upload.
         """
         digest = digest if digest is not None else compute_digest(data)
+        check_repository(repo)
+        check_digest_format(digest)
+        if mount_from is not None:
+            check_repository(mount_from)
         if self.blob_exists(repo, digest):
             return digest
         upload = self._start_upload(repo, digest, mount_from)
@@ -146,19 +145,17 @@ class Registry:
 
     def get_blob(self, repo: str, digest: str) -> bytes:
         """Download the blob `digest` of `repo` and check that its bytes match the digest."""
-        digest_algorithm(digest)
-        response = self._send(
-            "GET", self._repo_path(repo, "blobs", digest), _pull(repo), follow_redirects=True
-        )
+        response = self._send("GET", _blob_path(repo, digest), _pull(repo), follow_redirects=True)
         expect(response, 200)
         check_digest(response.content, digest, safe_url(response.request.url))
         return response.content
 
     def put_manifest(self, repo: str, reference: str, data: bytes, media_type: str) -> str:
         """Store manifest `data` as `reference` (a tag or its digest); return its digest."""
+        check_media_type(media_type)
         response = self._send(
             "PUT",
-            self._repo_path(repo, "manifests", reference),
+            _manifest_path(repo, reference),
             _push(repo),
             headers={"Content-Type": media_type},
             content=data,
@@ -179,7 +176,7 @@ class Registry:
         """
         response = self._send(
             "GET",
-            self._repo_path(repo, "manifests", reference),
+            _manifest_path(repo, reference),
             _pull(repo),
             headers={"Accept": MANIFEST_ACCEPT},
         )
@@ -201,7 +198,7 @@ class Registry:
         """Return the media type, digest and size of a manifest without downloading it."""
         response = self._send(
             "HEAD",
-            self._repo_path(repo, "manifests", reference),
+            _manifest_path(repo, reference),
             _pull(repo),
             headers={"Accept": MANIFEST_ACCEPT},
         )
@@ -220,6 +217,8 @@ class Registry:
         The manifest bytes are sent back unchanged, so the digest stays the same and no blob
         is uploaded again.
         """
+        _manifest_path(repo, source)
+        check_tag(new_tag)
         manifest = self.get_manifest(repo, source)
         return self.put_manifest(repo, new_tag, manifest.data, manifest.media_type)
 
@@ -229,7 +228,8 @@ class Registry:
         Tags come in the registry's order: distribution 2.8.2 does not sort them, and it
         ignores ``n`` for tags, returning them all in one page.
         """
-        return self._paged(self._repo_path(repo, "tags", "list"), _pull(repo), "tags", page_size)
+        check_repository(repo)
+        return self._paged(f"/v2/{repo}/tags/list", _pull(repo), "tags", page_size)
 
     def catalog(self, page_size: int | None = None) -> list[str]:
         """Return every repository name, following ``Link`` pages of `page_size` (query ``n``)."""
@@ -240,20 +240,20 @@ class Registry:
 
         Distribution 2.8 deletes by digest only: a tag here gets 400 DIGEST_INVALID.
         """
-        response = self._send(
-            "DELETE", self._repo_path(repo, "manifests", digest), repository_scope(repo, "delete")
-        )
+        path = _manifest_path(repo, digest)
+        response = self._send("DELETE", path, repository_scope(repo, "delete"))
         expect(response, 202)
 
     def push_image(self, repo: str, tag: str, image: Image) -> str:
         """Upload the image's blobs (skipping those present) and its manifest; return the digest."""
+        _manifest_path(repo, tag)
         for blob in image.blobs:
             self.push_blob(repo, blob.data, blob.digest)
         return self.put_manifest(repo, tag, image.manifest, image.media_type)
 
     def _start_upload(self, repo: str, digest: str, mount_from: str | None) -> httpx.URL | None:
         """Open an upload session and return its URL, or None when the blob was mounted."""
-        url = self._url(self._repo_path(repo, "blobs", "uploads") + "/")
+        url = self._url(f"/v2/{repo}/blobs/uploads/")
         if mount_from is not None:
             url = url.copy_merge_params({"mount": digest, "from": mount_from})
         response = expect(self._session.send("POST", url, _push(repo)), 201, 202)
@@ -267,8 +267,7 @@ class Registry:
     def _paged(self, path: str, scope: str, key: str, page_size: int | None) -> list[str]:
         url: httpx.URL | None = self._url(path)
         if page_size is not None:
-            if page_size < 1:
-                raise ValueError(f"page_size must be a positive number, got {page_size!r}")
+            check_page_size(page_size)
             url = self._url(path).copy_merge_params({"n": str(page_size)})
         names: list[str] = []
         seen: set[str] = set()
@@ -305,13 +304,6 @@ class Registry:
     def _url(self, path: str) -> httpx.URL:
         return httpx.URL(self.base_url + path)
 
-    @staticmethod
-    def _repo_path(repo: str, kind: str, reference: str) -> str:
-        _check_repository(repo)
-        if not reference:
-            raise ValueError(f"empty {kind} reference for repository {repo!r}")
-        return f"/v2/{quote(repo, safe='/')}/{kind}/{quote(reference, safe=':')}"
-
 
 def _pull(repo: str) -> str:
     return repository_scope(repo, "pull")
@@ -321,30 +313,18 @@ def _push(repo: str) -> str:
     return repository_scope(repo, "pull,push")
 
 
-def _check_repository(repo: str) -> None:
-    """Raise InvalidReferenceError for a repository name that Docker would reject.
+def _manifest_path(repo: str, reference: str) -> str:
+    """Return ``/v2/<repo>/manifests/<reference>`` after checking both parts."""
+    check_repository(repo)
+    check_manifest_reference(reference)
+    return f"/v2/{repo}/manifests/{reference}"
 
-    Like the Docker client, the client checks the name before any request, so a learner sees
-    the rule and a fix instead of the registry's bare ``404 page not found``.
-    """
-    if _REPOSITORY_REGEXP.fullmatch(repo):
-        if len(repo) > REPOSITORY_NAME_TOTAL_LENGTH_MAX:
-            raise InvalidReferenceError(
-                NAME_TOO_LONG, repo, f"shorten it to at most {REPOSITORY_NAME_TOTAL_LENGTH_MAX}"
-            )
-        return
-    first, _, rest = repo.partition("/")
-    if _REPOSITORY_REGEXP.fullmatch(repo.lower()):
-        hint = f"use {repo.lower()!r}: only the registry host and the tag may have capitals"
-        raise InvalidReferenceError(NAME_CONTAINS_UPPERCASE, repo, hint)
-    if rest and (":" in first or "." in first or first == LOCALHOST):
-        hint = f"pass the repository path without the registry host, such as {rest!r}"
-        raise InvalidReferenceError(INVALID_REFERENCE_FORMAT, repo, hint)
-    hint = (
-        "a repository name is path components of lowercase letters and digits, joined by '.', "
-        "'_', '__' or '-' and separated by '/', such as 'dojo/hello'"
-    )
-    raise InvalidReferenceError(INVALID_REFERENCE_FORMAT, repo, hint)
+
+def _blob_path(repo: str, digest: str) -> str:
+    """Return ``/v2/<repo>/blobs/<digest>`` after checking both parts."""
+    check_repository(repo)
+    check_digest_format(digest)
+    return f"/v2/{repo}/blobs/{digest}"
 
 
 def _manifest_media_type(response: httpx.Response) -> str:

@@ -21,6 +21,7 @@ from registry_dojo.errors import RegistryUnreachable
 from registry_dojo.registry.auth import BASIC, BEARER, NO_AUTH, AuthState
 from registry_dojo.registry.challenge import parse_challenges
 from registry_dojo.registry.responses import error_from, expect, json_body, safe_url
+from registry_dojo.registry.validation import check_headers
 
 logger = logging.getLogger(__name__)
 
@@ -76,7 +77,11 @@ class Session:
         content: bytes | None = None,
         follow_redirects: bool = False,
     ) -> httpx.Response:
-        """Send exactly one request (plus redirects); raise RegistryUnreachable if none arrives."""
+        """Send exactly one request (plus redirects); raise RegistryUnreachable if none arrives.
+
+        Raises ValueError, before sending, for a header value that HTTP cannot carry.
+        """
+        check_headers(headers)
         try:
             response = self.client.request(
                 method, url, headers=headers, content=content, follow_redirects=follow_redirects
