@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import shutil
 import subprocess
@@ -74,6 +75,60 @@ def test_up_without_backend(
         "registry-dojo: error: no registry program (docker-registry or registry) on PATH and no "
         "Docker engine to run the registry:2 image; install the Debian/Ubuntu package "
         "docker-registry (sudo apt-get install docker-registry)\n"
+    )
+
+
+@pytest.mark.parametrize("action", ["up", "status", "down", "env"])
+def test_home_is_file(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    action: str,
+) -> None:
+    home = tmp_path / "home"
+    home.write_text("")
+    monkeypatch.setenv("REGISTRY_DOJO_HOME", str(home))
+    assert cli.main(["lab", action]) == 1
+    assert capsys.readouterr().err == (
+        f"registry-dojo: error: cannot create the data folder '{home}': it is a file, not a "
+        "folder; set REGISTRY_DOJO_HOME to a folder you can write\n"
+    )
+
+
+def test_home_under_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "file").write_text("")
+    monkeypatch.setenv("REGISTRY_DOJO_HOME", str(tmp_path / "file" / "home"))
+    assert cli.main(["lab", "up"]) == 1
+    assert capsys.readouterr().err == (
+        f"registry-dojo: error: cannot create the data folder '{tmp_path}/file/home': "
+        f"'{tmp_path}/file' is a file, not a folder; set REGISTRY_DOJO_HOME to a folder you "
+        "can write\n"
+    )
+
+
+def test_storage_is_file(home: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (home / "lab").mkdir(parents=True)
+    (home / "lab" / "storage").write_text("")
+    assert cli.main(["lab", "up"]) == 1
+    assert capsys.readouterr().err == (
+        f"registry-dojo: error: cannot create '{home.resolve()}/lab/storage': it is a file, "
+        "not a folder; move that file away, or set REGISTRY_DOJO_HOME to a folder you can "
+        "write\n"
+    )
+
+
+def test_os_error_is_one_line(
+    home: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def fail(home: Path | None = None) -> None:
+        raise OSError(errno.EIO, "Input/output error", "/dev/disk")
+
+    monkeypatch.setattr(lab, "down", fail)
+    assert cli.main(["lab", "down"]) == 1
+    assert capsys.readouterr().err == (
+        "registry-dojo: error: [Errno 5] Input/output error: '/dev/disk'\n"
     )
 
 
@@ -175,3 +230,41 @@ def test_lab_outlives_cli_process(home: Path) -> None:
     info = lab.status(home)
     assert info is not None
     assert result.stdout.startswith(f"lab registry running at {info.url} ")
+
+
+@pytest.mark.integration
+@NEEDS_REGISTRY
+@pytest.mark.parametrize("port", ['"abc"', "99999", "-1", "1.5", "true"])
+def test_bad_state_port_still_found(
+    home: Path, capsys: pytest.CaptureFixture[str], caplog: pytest.LogCaptureFixture, port: str
+) -> None:
+    info = lab.up(home)
+    state_file = home / "lab" / "state.json"
+    text = state_file.read_text()
+    state_file.write_text(text.replace(f'"port": {info.host.rsplit(":", 1)[1]}', f'"port": {port}'))
+    assert cli.main(["lab", "status"]) == 0
+    assert capsys.readouterr().out == (
+        f"lab registry running at {info.url} (pid {info.pid}, backend binary)\n"
+    )
+    # pytest's log capture replaces the handler that main() would configure.
+    assert [record.getMessage() for record in caplog.records] == [
+        f"ignoring the lab state file {home.resolve()}/lab/state.json: "
+        f"port must be an integer from 1 to 65535, found {port}"
+    ]
+
+
+def test_home_is_file_no_traceback(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    home.write_text("")
+    result = subprocess.run(
+        [sys.executable, "-m", "registry_dojo.cli", "lab", "up"],
+        env={**os.environ, "REGISTRY_DOJO_HOME": str(home)},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 1
+    assert result.stderr == (
+        f"registry-dojo: error: cannot create the data folder '{home}': it is a file, not a "
+        "folder; set REGISTRY_DOJO_HOME to a folder you can write\n"
+    )

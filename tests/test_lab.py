@@ -4,7 +4,9 @@ the lifecycle against the real registry program (integration)."""
 from __future__ import annotations
 
 import base64
+import errno
 import json
+import logging
 import os
 import shutil
 import signal
@@ -24,8 +26,8 @@ import pytest
 
 from registry_dojo import lab
 from registry_dojo.errors import LabError, RegistryBinaryNotFound
-from registry_dojo.lab import container, lifecycle, process
-from registry_dojo.lab.config import render_config
+from registry_dojo.lab import container, files, lifecycle, network, process
+from registry_dojo.lab.config import listen_port, render_config
 from registry_dojo.lab.files import Credentials, LabFiles, LabState, write_private
 
 PASSWORD = "s3cret-Pa55word"
@@ -230,7 +232,7 @@ def test_htpasswd_rewritten_when_stale(tmp_path: Path) -> None:
 def test_state_round_trip(tmp_path: Path) -> None:
     files = LabFiles(tmp_path)
     files.ensure_folders()
-    state = LabState("binary", 5123, "/c.yml", pid=42, binary="/usr/bin/docker-registry")
+    state = LabState("binary", 5123, str(files.config), pid=42, binary="/usr/bin/docker-registry")
     files.write_state(state)
     assert files.read_state() == state
 
@@ -245,6 +247,275 @@ def test_state_unreadable_is_none(tmp_path: Path) -> None:
     files.ensure_folders()
     files.state.write_text("{not json")
     assert files.read_state() is None
+
+
+def _state_warnings(tmp_path: Path, text: str, caplog: pytest.LogCaptureFixture) -> list[str]:
+    """Write `text` as the state file, read it, and return the warnings logged."""
+    lab_files = LabFiles(tmp_path)
+    lab_files.ensure_folders()
+    lab_files.state.write_text(text)
+    caplog.set_level(logging.WARNING, logger="registry_dojo")
+    assert lab_files.read_state() is None
+    return [record.getMessage() for record in caplog.records]
+
+
+def _valid_state(tmp_path: Path, **changes: object) -> str:
+    data: dict[str, object] = {
+        "backend": "binary",
+        "port": 5123,
+        "config": str(tmp_path / "lab" / "config.yml"),
+        "pid": 42,
+        "binary": "/usr/bin/docker-registry",
+        "container_id": None,
+    }
+    data.update(changes)
+    return json.dumps(data)
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [("abc", '"abc"'), (99999, "99999"), (-1, "-1"), (0, "0"), (1.5, "1.5"), (True, "true")],
+)
+def test_state_bad_port_ignored(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture, value: object, shown: str
+) -> None:
+    warnings = _state_warnings(tmp_path, _valid_state(tmp_path, port=value), caplog)
+    assert warnings == [
+        f"ignoring the lab state file {tmp_path}/lab/state.json: "
+        f"port must be an integer from 1 to 65535, found {shown}"
+    ]
+
+
+@pytest.mark.parametrize(("value", "shown"), [(0, "0"), (True, "true"), ("42", '"42"')])
+def test_state_bad_pid_ignored(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture, value: object, shown: str
+) -> None:
+    warnings = _state_warnings(tmp_path, _valid_state(tmp_path, pid=value), caplog)
+    assert warnings == [
+        f"ignoring the lab state file {tmp_path}/lab/state.json: "
+        f"pid must be an integer from 1 to 2147483647, found {shown}"
+    ]
+
+
+def test_state_null_config_ignored(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    warnings = _state_warnings(tmp_path, _valid_state(tmp_path, config=None), caplog)
+    assert warnings == [
+        f"ignoring the lab state file {tmp_path}/lab/state.json: "
+        f'config must be "{tmp_path}/lab/config.yml", found null'
+    ]
+
+
+def test_state_missing_port_ignored(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    data = json.loads(_valid_state(tmp_path))
+    del data["port"]
+    warnings = _state_warnings(tmp_path, json.dumps(data), caplog)
+    assert warnings == [
+        f"ignoring the lab state file {tmp_path}/lab/state.json: "
+        "port must be an integer from 1 to 65535, found no value"
+    ]
+
+
+def test_state_bad_backend_ignored(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    warnings = _state_warnings(tmp_path, _valid_state(tmp_path, backend="podman"), caplog)
+    assert warnings == [
+        f"ignoring the lab state file {tmp_path}/lab/state.json: "
+        'backend must be one of "binary", "docker", found "podman"'
+    ]
+
+
+def test_state_bad_container_id_ignored(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    text = _valid_state(tmp_path, backend="docker", container_id="../other")
+    warnings = _state_warnings(tmp_path, text, caplog)
+    assert warnings == [
+        f"ignoring the lab state file {tmp_path}/lab/state.json: "
+        'container_id must be 12 to 64 hex digits, found "../other"'
+    ]
+
+
+def test_state_empty_file_ignored(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    warnings = _state_warnings(tmp_path, "", caplog)
+    assert warnings == [
+        f"ignoring the lab state file {tmp_path}/lab/state.json: "
+        "not valid JSON (Expecting value: line 1 column 1 (char 0))"
+    ]
+
+
+def test_state_array_ignored(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    warnings = _state_warnings(tmp_path, "[1]", caplog)
+    assert warnings == [
+        f"ignoring the lab state file {tmp_path}/lab/state.json: expected a JSON object, found [1]"
+    ]
+
+
+def test_state_missing_file_no_warning(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.WARNING, logger="registry_dojo")
+    assert LabFiles(tmp_path).read_state() is None
+    assert caplog.records == []
+
+
+def test_state_unknown_field_ignored(tmp_path: Path) -> None:
+    lab_files = LabFiles(tmp_path)
+    lab_files.ensure_folders()
+    lab_files.state.write_text(_valid_state(tmp_path, future="x"))
+    state = lab_files.read_state()
+    assert state is not None
+    assert state.port == 5123
+
+
+def test_listen_port_from_config() -> None:
+    text = render_config(addr="127.0.0.1:5123", storage="/s", htpasswd="/h", secret="x")
+    assert listen_port(text) == 5123
+
+
+def test_listen_port_container_addr() -> None:
+    text = render_config(addr=":5000", storage="/s", htpasswd="/h", secret="x")
+    assert listen_port(text) is None
+
+
+def test_username_lost_keeps_password(tmp_path: Path) -> None:
+    lab_files = LabFiles(tmp_path)
+    lab_files.ensure_folders()
+    first = lab_files.ensure_credentials()
+    lab_files.username.unlink()
+    assert lab_files.ensure_credentials() == first
+    assert lab_files.username.read_text() == "learner\n"
+
+
+def test_username_emptied_keeps_password(tmp_path: Path) -> None:
+    lab_files = LabFiles(tmp_path)
+    lab_files.ensure_folders()
+    first = lab_files.ensure_credentials()
+    lab_files.username.write_text("")
+    assert lab_files.ensure_credentials() == first
+
+
+def test_custom_username_kept_with_new_password(tmp_path: Path) -> None:
+    lab_files = LabFiles(tmp_path)
+    lab_files.ensure_folders()
+    lab_files.username.write_text("ada\n")
+    assert lab_files.ensure_credentials().username == "ada"
+
+
+def test_password_newline_stripped(tmp_path: Path) -> None:
+    lab_files = LabFiles(tmp_path)
+    lab_files.ensure_folders()
+    first = lab_files.ensure_credentials()
+    lab_files.password.write_text(first.password + "\n")
+    assert lab_files.read_credentials() == first
+
+
+def test_password_file_normalised(tmp_path: Path) -> None:
+    lab_files = LabFiles(tmp_path)
+    lab_files.ensure_folders()
+    lab_files.password.write_text("  chosen-password\r\n")
+    credentials = lab_files.ensure_credentials()
+    assert credentials.password == "chosen-password"
+    assert lab_files.password.read_text() == "chosen-password"
+    assert lab_files.htpasswd_matches(credentials)
+
+
+def test_lab_folder_is_file(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    home.write_text("")
+    with pytest.raises(LabError) as raised:
+        lab.up(home)
+    assert str(raised.value) == (
+        f"cannot create '{home}': it is a file, not a folder; move that file away, or set "
+        "REGISTRY_DOJO_HOME to a folder you can write"
+    )
+
+
+def test_lab_folder_under_file(tmp_path: Path) -> None:
+    (tmp_path / "file").write_text("")
+    with pytest.raises(LabError) as raised:
+        lab.up(tmp_path / "file" / "home")
+    assert str(raised.value) == (
+        f"cannot create '{tmp_path}/file/home': '{tmp_path}/file' is a file, not a folder; "
+        "move that file away, or set REGISTRY_DOJO_HOME to a folder you can write"
+    )
+
+
+@pytest.mark.parametrize("name", ["storage", "docker-config"])
+def test_lab_subfolder_is_file(lab_home: Path, name: str) -> None:
+    (lab_home / "lab").mkdir(parents=True)
+    (lab_home / "lab" / name).write_text("")
+    with pytest.raises(LabError) as raised:
+        lab.up(lab_home)
+    assert str(raised.value) == (
+        f"cannot create '{lab_home}/lab/{name}': it is a file, not a folder; move that file "
+        "away, or set REGISTRY_DOJO_HOME to a folder you can write"
+    )
+
+
+def test_home_not_utf8_rejected(tmp_path: Path) -> None:
+    home = Path(os.fsdecode(bytes(tmp_path) + b"/caf\xe9"))
+    with pytest.raises(LabError) as raised:
+        lab.up(home)
+    assert str(raised.value) == (
+        f"the lab folder path '{tmp_path}/caf\\udce9' is not valid UTF-8, which the "
+        "registry's YAML config requires; set REGISTRY_DOJO_HOME to a folder whose path is "
+        "valid UTF-8"
+    )
+    assert not home.exists()
+
+
+def _fail_writes(monkeypatch: pytest.MonkeyPatch, number: int, *names: str) -> None:
+    """Make write_private fail with `number` (an errno) for the files called `names`, and
+    opening a new lock file fail the same way, as on a read-only or full file system."""
+    real_mkstemp = files.tempfile.mkstemp
+    real_open = os.open
+
+    def mkstemp(dir: Path, prefix: str) -> tuple[int, str]:
+        if prefix.strip(".") in names:
+            raise OSError(number, os.strerror(number), f"{dir}/{prefix}xyz")
+        return real_mkstemp(dir=dir, prefix=prefix)
+
+    def open_file(path: Any, flags: int, mode: int = 0o777) -> int:
+        if Path(path).name == "lock" and flags & os.O_CREAT and "lock" in names:
+            raise OSError(number, os.strerror(number), str(path))
+        return real_open(path, flags, mode)
+
+    monkeypatch.setattr(files.tempfile, "mkstemp", mkstemp)
+    monkeypatch.setattr(files.os, "open", open_file)
+
+
+def test_up_read_only_lock(lab_home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    _fail_writes(monkeypatch, errno.EROFS, "lock")
+    with pytest.raises(LabError) as raised:
+        lab.up(lab_home)
+    assert str(raised.value) == (
+        f"cannot write '{lab_home}/lab/lock': Read-only file system; set REGISTRY_DOJO_HOME to "
+        "a folder you can write"
+    )
+
+
+def test_up_disk_full(lab_home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    _fail_writes(monkeypatch, errno.ENOSPC, "username", "password", "htpasswd")
+    with pytest.raises(LabError) as raised:
+        lab.up(lab_home)
+    assert str(raised.value) == (
+        f"cannot write '{lab_home}/lab/username': No space left on device; free some disk "
+        "space, then run the command again"
+    )
+
+
+def test_write_private_names_target(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    _fail_writes(monkeypatch, errno.ENOSPC, "secret")
+    with pytest.raises(OSError) as raised:
+        write_private(tmp_path / "secret", "x")
+    assert raised.value.filename == str(tmp_path / "secret")
+
+
+def test_find_serving_ignores_other_program(tmp_path: Path) -> None:
+    config = tmp_path / "lab" / "config.yml"
+    impostor = subprocess.Popen(["bash", "-c", "sleep 30", "serve", str(config)])
+    try:
+        time.sleep(0.1)
+        assert process.find_serving(config) == []
+        assert not process.is_lab_process(impostor.pid, config)
+    finally:
+        impostor.kill()
+        impostor.wait()
 
 
 def test_docker_config_auth_entry(tmp_path: Path) -> None:
@@ -311,6 +582,22 @@ def test_stop_never_signals_other_program(tmp_path: Path) -> None:
     finally:
         sleeper.kill()
         sleeper.wait()
+
+
+def test_own_child_found_by_arguments(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    folder = _fake_registry(tmp_path / "bin", "exec sleep 30")
+    config = tmp_path / "config.yml"
+    child = process.spawn(str(folder / "docker-registry"), config, tmp_path / "log")
+    # Right after exec, /proc/PID/cmdline is empty until the kernel has set up the arguments.
+    monkeypatch.setattr(process, "command_line", lambda pid: "")
+    try:
+        assert process.is_lab_process(child.pid, config)
+        assert not process.is_lab_process(child.pid, tmp_path / "other.yml")
+        assert process.stop(child.pid, config)
+    finally:
+        if child.poll() is None:
+            child.kill()
+            child.wait()
 
 
 def test_missing_backend_message(lab_home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -421,7 +708,7 @@ class FakeContainers:
 
     def run(self, image: str, **options: Any) -> FakeContainer:
         self.client.calls.append(("run", image, options))
-        started = FakeContainer(f"c{len(self.client.calls)}", self.client)
+        started = FakeContainer(f"{len(self.client.calls):064x}", self.client)
         self.by_id[started.id] = started
         self.by_id[options["name"]] = started
         return started
@@ -903,3 +1190,151 @@ def test_start_time_median(tmp_path: Path) -> None:
     median = statistics.median(durations)
     print(f"lab start time: median {median * 1000:.0f} ms, max {max(durations) * 1000:.0f} ms")
     assert median < lifecycle.START_TIMEOUT
+
+
+def _config(home: Path) -> Path:
+    return home.resolve() / "lab" / "config.yml"
+
+
+@pytest.mark.integration
+@NEEDS_REGISTRY
+@pytest.mark.parametrize("text", ["{", "", '{"port": "abc"}'])
+def test_broken_state_running_lab_adopted(lab_home: Path, text: str) -> None:
+    first = lab.up(lab_home)
+    (lab_home / "lab" / "state.json").write_text(text)
+    assert lab.status(lab_home) == first
+    assert lab.up(lab_home) == first
+    assert _lab_processes(_config(lab_home)) == [first.pid]
+    assert LabFiles(lab_home.resolve()).read_state() is not None
+
+
+@pytest.mark.integration
+@NEEDS_REGISTRY
+@pytest.mark.parametrize("text", ["{", ""])
+def test_broken_state_down_stops_lab(lab_home: Path, text: str) -> None:
+    first = lab.up(lab_home)
+    (lab_home / "lab" / "state.json").write_text(text)
+    assert lab.down(lab_home) is True
+    assert _lab_processes(_config(lab_home)) == []
+    state = LabFiles(lab_home.resolve()).read_state()
+    assert state is not None
+    assert state.pid is None
+    assert f"127.0.0.1:{state.port}" == first.host
+
+
+@pytest.mark.integration
+@NEEDS_REGISTRY
+def test_broken_state_stuck_lab_replaced(lab_home: Path) -> None:
+    first = lab.up(lab_home)
+    assert first.pid is not None
+    (lab_home / "lab" / "state.json").write_text("{")
+    os.kill(first.pid, signal.SIGSTOP)
+    try:
+        second = lab.up(lab_home)
+    finally:
+        if _pid_exists(first.pid):
+            os.kill(first.pid, signal.SIGKILL)
+    assert second.pid != first.pid
+    assert _lab_processes(_config(lab_home)) == [second.pid]
+
+
+@pytest.mark.integration
+@NEEDS_REGISTRY
+def test_up_stops_two_unlisted_registries(lab_home: Path) -> None:
+    first = lab.up(lab_home)
+    binary = process.find_binary()
+    assert binary is not None
+    # A second registry on the same config path and storage, on another port, as an older
+    # version left behind after losing its state file.
+    lab_files = LabFiles(lab_home.resolve())
+    port = network.free_port()
+    lab_files.config.write_text(
+        render_config(
+            addr=f"127.0.0.1:{port}",
+            storage=lab_files.storage,
+            htpasswd=lab_files.htpasswd,
+            secret="x",
+        )
+    )
+    extra = process.spawn(binary, lab_files.config, lab_home / "extra.log")
+    deadline = time.monotonic() + 10
+    while not network.registry_answers(f"http://127.0.0.1:{port}"):
+        assert time.monotonic() < deadline, "the second registry did not start"
+        time.sleep(0.05)
+    assert _lab_processes(lab_files.config) == sorted([first.pid, extra.pid])
+    lab_files.state.write_text("")
+
+    second = lab.up(lab_home)
+    assert _lab_processes(lab_files.config) == [second.pid]
+    assert second.pid not in (first.pid, extra.pid)
+
+
+@pytest.mark.integration
+@NEEDS_REGISTRY
+def test_password_newline_still_logs_in(lab_home: Path) -> None:
+    first = lab.up(lab_home)
+    lab.down(lab_home)
+    (lab_home / "lab" / "password").write_text(first.password + "\n")
+    second = lab.up(lab_home)
+    assert second.password == first.password
+    response = httpx.get(
+        f"{second.url}/v2/", auth=(second.username, first.password), trust_env=False
+    )
+    assert response.status_code == 200
+
+
+@pytest.mark.integration
+@NEEDS_REGISTRY
+def test_lost_username_keeps_login(lab_home: Path) -> None:
+    first = lab.up(lab_home)
+    (lab_home / "lab" / "username").unlink()
+    assert lab.status(lab_home) == first
+    assert lab.up(lab_home) == first
+
+
+@pytest.mark.integration
+@NEEDS_REGISTRY
+@pytest.mark.parametrize(
+    ("number", "reason", "names"),
+    [
+        (errno.EROFS, "Read-only file system", ("lock", "state.json")),
+        # An existing lock file opens on a full disk; only new data fails.
+        (errno.ENOSPC, "No space left on device", ("state.json",)),
+    ],
+)
+def test_down_without_writable_state(
+    lab_home: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+    number: int,
+    reason: str,
+    names: tuple[str, ...],
+) -> None:
+    info = lab.up(lab_home)
+    _fail_writes(monkeypatch, number, *names)
+    caplog.set_level(logging.WARNING, logger="registry_dojo")
+    assert lab.down(lab_home) is True
+    state_file = lab_home.resolve() / "lab" / "state.json"
+    assert [record.getMessage() for record in caplog.records] == [
+        f"the lab registry stopped, but {state_file} was not updated: "
+        f"[Errno {number}] {reason}: '{state_file}'"
+    ]
+    assert _lab_processes(_config(lab_home)) == []
+    assert lab.status(lab_home) is None
+    assert info.pid is not None
+    assert not _pid_exists(info.pid)
+
+
+@pytest.mark.integration
+@NEEDS_REGISTRY
+def test_up_state_unwritable_stops_new_registry(
+    lab_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _fail_writes(monkeypatch, errno.ENOSPC, "state.json")
+    with pytest.raises(LabError) as raised:
+        lab.up(lab_home)
+    assert str(raised.value) == (
+        f"cannot write '{lab_home.resolve()}/lab/state.json': No space left on device; free "
+        "some disk space, then run the command again"
+    )
+    assert _lab_processes(_config(lab_home)) == []

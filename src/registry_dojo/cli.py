@@ -2,7 +2,7 @@
 
 Each subcommand calls one public function of the package. Only this module configures logging
 (``-v`` for INFO, ``-vv`` for DEBUG) and turns a :class:`~registry_dojo.errors.DojoError` into
-one line on stderr and exit status 1.
+one line on stderr and exit status 1. An OSError that reaches it gets the same treatment.
 """
 
 from __future__ import annotations
@@ -154,7 +154,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
     try:
         status: int = args.handler(args)
-    except DojoError as error:
+    except (DojoError, OSError) as error:
+        # NOTE: an OSError here is a gap in the package's own handling, which should have
+        # raised a DojoError naming the path and the fix.
         print(f"registry-dojo: error: {error}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:

@@ -6,6 +6,7 @@ result instead.
 
     DojoError
     ├── InvalidReferenceError (also a ValueError)  bad image reference, Go error text in `reason`
+    ├── DataHomeError (also an OSError)            the data folder cannot be created
     ├── LabError                                   the lab registry could not be started or found
     │   └── RegistryBinaryNotFound                 no registry binary and no Docker engine
     ├── RegistryError                              the registry answered with an error
@@ -35,6 +36,14 @@ class InvalidReferenceError(DojoError, ValueError):
         self.hint = hint
         message = f"{reason}: {value!r}"
         super().__init__(f"{message}; {hint}" if hint else message)
+
+
+class DataHomeError(DojoError, OSError):
+    """The data folder (``$REGISTRY_DOJO_HOME`` or the user data dir) cannot be created.
+
+    It is also an OSError, as the failed mkdir was, so callers that tolerate file errors
+    (progress records) keep doing so.
+    """
 
 
 class LabError(DojoError):

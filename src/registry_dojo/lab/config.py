@@ -10,7 +10,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from registry_dojo.lab.network import LOOPBACK
+
 REALM = "registry-dojo lab"
+ADDR_KEY = "  addr: "
 
 
 def render_config(*, addr: str, storage: str | Path, htpasswd: str | Path, secret: str) -> str:
@@ -35,7 +38,7 @@ def render_config(*, addr: str, storage: str | Path, htpasswd: str | Path, secre
         "  delete:",
         "    enabled: true",
         "http:",
-        f"  addr: {quote(addr)}",
+        f"{ADDR_KEY}{quote(addr)}",
         f"  secret: {quote(secret)}",
         "auth:",
         "  htpasswd:",
@@ -43,3 +46,23 @@ def render_config(*, addr: str, storage: str | Path, htpasswd: str | Path, secre
         f"    path: {quote(htpasswd)}",
     ]
     return "\n".join(lines) + "\n"
+
+
+def listen_port(text: str) -> int | None:
+    """Return the port of ``http.addr`` in a config written by `render_config`, or None.
+
+    None also covers an address without a port on the host, such as the container's ``:5000``
+    (a port inside the container's network namespace).
+    """
+    for line in text.splitlines():
+        if not line.startswith(ADDR_KEY):
+            continue
+        try:
+            addr = json.loads(line[len(ADDR_KEY) :])
+        except ValueError:
+            return None
+        host, _, port = str(addr).rpartition(":")
+        if host != LOOPBACK or not port.isdigit() or not 0 < int(port) <= 65535:
+            return None
+        return int(port)
+    return None

@@ -14,12 +14,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from registry_dojo.errors import LabError, RegistryBinaryNotFound
-from registry_dojo.lab import container, process
+from registry_dojo.lab import container, process, recovery
 from registry_dojo.lab.config import render_config
-from registry_dojo.lab.files import Credentials, LabFiles, LabState, write_private
+from registry_dojo.lab.files import Credentials, LabFiles, lab_error, write_private
 from registry_dojo.lab.info import LabInfo
 from registry_dojo.lab.network import LOOPBACK, free_port, port_is_free, registry_answers
-from registry_dojo.paths import data_home
+from registry_dojo.lab.state import LabState
+from registry_dojo.paths import HOME_ENV, data_home
 
 if TYPE_CHECKING:
     from docker import DockerClient
@@ -42,46 +43,54 @@ def up(home: Path | None = None) -> LabInfo:
     """Start the lab registry unless it is running, and return how to reach it.
 
     A recorded lab that died or stopped responding is stopped and started again, on the same
-    port when that port is still free. Raises RegistryBinaryNotFound when there is nothing to
-    run the registry with, and LabError when it does not come up.
+    port when that port is still free. Without a valid state file, a registry that serves
+    this lab's config is adopted when it responds and stopped otherwise, so one storage never
+    has two registries. Raises RegistryBinaryNotFound when there is nothing to run the
+    registry with, and LabError when it does not come up or the lab folder cannot be written.
     """
     files = _lab_files(home)
-    files.ensure_folders()
-    with files.lock():
-        previous = files.read_state()
-        if previous is not None:
-            info = _running_info(files, previous)
-            if info is not None:
-                return info
-            logger.info("the lab registry on port %d is not running; restarting it", previous.port)
-            _stop(previous)
-            files.write_state(previous.stopped())
-        return _start(files, previous)
+    _check_utf8(files)
+    try:
+        files.ensure_folders()
+    except OSError as error:
+        raise lab_error(error, "create") from error
+    try:
+        with files.lock():
+            return _up_locked(files)
+    except OSError as error:
+        raise lab_error(error) from error
 
 
 def down(home: Path | None = None) -> bool:
     """Stop the lab registry; return True if a running registry was stopped.
 
-    The credentials, storage and port stay on record for the next `up()`.
+    A registry serving this lab's config is stopped even when the state file does not list
+    it. The credentials, storage and port stay on record for the next `up()`.
     """
     files = _lab_files(home)
     if not files.root.is_dir():
         return False
-    with files.lock():
-        state = files.read_state()
-        if state is None:
-            return False
-        stopped = _stop(state)
-        files.write_state(state.stopped())
-    if stopped:
+    try:
+        with files.lock():
+            state = files.read_state() or recovery.adopt(files)
+            stopped = state is not None and _stop(state)
+            if state is not None and state != state.stopped():
+                _record_stopped(files, state)
+            strays = recovery.stop_strays(files)
+    except OSError as error:
+        raise lab_error(error) from error
+    if stopped and state is not None:
         logger.info("stopped the lab registry on port %d (backend %s)", state.port, state.backend)
-    return stopped
+    return stopped or strays > 0
 
 
 def status(home: Path | None = None) -> LabInfo | None:
-    """Return the running lab registry, or None if it is not running or does not respond."""
+    """Return the running lab registry, or None if it is not running or does not respond.
+
+    Without a valid state file, a registry process serving this lab's config counts.
+    """
     files = _lab_files(home)
-    state = files.read_state()
+    state = files.read_state() or recovery.adopt(files)
     if state is None:
         return None
     return _running_info(files, state)
@@ -90,6 +99,49 @@ def status(home: Path | None = None) -> LabInfo | None:
 def connect() -> LabInfo:
     """Return the lab registry of the current data home, starting it if needed (notebooks)."""
     return status() or up()
+
+
+def _up_locked(files: LabFiles) -> LabInfo:
+    previous = files.read_state()
+    if previous is None:
+        previous = recovery.adopt(files)
+        if previous is not None:
+            logger.warning(
+                "found the lab registry (pid %s) running without a valid state file; "
+                "recording it in %s",
+                previous.pid,
+                files.state,
+            )
+            files.write_state(previous)
+    if previous is not None:
+        info = _running_info(files, previous)
+        if info is not None:
+            return info
+        logger.info("the lab registry on port %d is not running; restarting it", previous.port)
+        _stop(previous)
+        files.write_state(previous.stopped())
+    recovery.stop_strays(files)
+    return _start(files, previous)
+
+
+def _record_stopped(files: LabFiles, state: LabState) -> None:
+    """Record that `state`'s registry has stopped. A failure is logged, not raised, because
+    the registry is already gone, and a state naming a dead process counts as stopped."""
+    try:
+        files.write_state(state.stopped())
+    except OSError as error:
+        logger.warning("the lab registry stopped, but %s was not updated: %s", files.state, error)
+
+
+def _check_utf8(files: LabFiles) -> None:
+    try:
+        str(files.home).encode("utf-8")
+    except UnicodeEncodeError as error:
+        raise LabError(
+            f"the lab folder path {str(files.home)!r} is not valid UTF-8, which the "
+            f"registry's YAML config requires; set {HOME_ENV} to a folder whose path is "
+            "valid UTF-8"
+        ) from error
 
 
 def _lab_files(home: Path | None) -> LabFiles:
@@ -112,7 +164,7 @@ def _info(files: LabFiles, state: LabState, credentials: Credentials) -> LabInfo
 
 def _running_info(files: LabFiles, state: LabState) -> LabInfo | None:
     credentials = files.read_credentials()
-    if credentials is None or not _is_alive(state):
+    if credentials is None or not files.htpasswd_matches(credentials) or not _is_alive(state):
         return None
     info = _info(files, state, credentials)
     return info if registry_answers(info.url) else None
@@ -149,7 +201,7 @@ def _start(files: LabFiles, previous: LabState | None) -> LabInfo:
     port = previous.port if previous and port_is_free(previous.port) else free_port()
     for attempt in range(1, START_ATTEMPTS + 1):
         state = _launch(files, binary, client, port)
-        files.write_state(state)
+        _record_started(files, state)
         failure = _wait_until_up(files, state, client)
         if failure is None:
             break
@@ -171,6 +223,16 @@ def _start(files: LabFiles, previous: LabState | None) -> LabInfo:
         time.monotonic() - began,
     )
     return info
+
+
+def _record_started(files: LabFiles, state: LabState) -> None:
+    """Record a registry that just started, or stop it if the state cannot be written, so
+    no registry runs without a record."""
+    try:
+        files.write_state(state)
+    except BaseException:
+        _stop(state)
+        raise
 
 
 def _launch(

@@ -85,10 +85,47 @@ def is_lab_process(pid: int, config: Path) -> bool:
     """Return True if `pid` is alive and is a registry serving `config`.
 
     Checking the command line means a pid that the OS recycled for another program is
-    never mistaken for the lab, and never signalled.
+    never mistaken for the lab, and never signalled. A child that this process started and
+    has not reaped is checked by the arguments it was started with instead: its pid cannot
+    be recycled, and Linux shows an empty command line for a moment after exec.
     """
     reap()
-    return command_line(pid).endswith(f" serve {config}")
+    child = _children.get(pid)
+    if child is not None:
+        return isinstance(child.args, list) and child.args[1:] == ["serve", str(config)]
+    return serves(command_line(pid), config)
+
+
+def serves(command: str, config: Path) -> bool:
+    """Return True if `command` (a command line) is a registry program serving `config`.
+
+    The program is the word before ``serve``, and must be named as in BINARY_NAMES. It may
+    follow an interpreter (``/bin/sh .../docker-registry``) when it is a script.
+    """
+    suffix = f" serve {config}"
+    if not command.endswith(suffix):
+        return False
+    return Path(command[: -len(suffix)]).name in BINARY_NAMES
+
+
+def find_serving(config: Path) -> list[int]:
+    """Return the pids of every registry process serving `config`, in ascending order."""
+    reap()
+    return sorted(pid for pid, command in _command_lines() if serves(command, config))
+
+
+def _command_lines() -> list[tuple[int, str]]:
+    if PROC.is_dir():
+        pids = [int(entry.name) for entry in PROC.iterdir() if entry.name.isdigit()]
+        return [(pid, command_line(pid)) for pid in pids]
+    result = subprocess.run(
+        ["ps", "-ww", "-ax", "-o", "pid=,command="],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    lines = [line.strip().partition(" ") for line in result.stdout.splitlines()]
+    return [(int(pid), command.strip()) for pid, _, command in lines if pid.isdigit()]
 
 
 def stop(pid: int, config: Path, timeout: float = STOP_TIMEOUT) -> bool:
