@@ -268,3 +268,25 @@ def test_home_is_file_no_traceback(tmp_path: Path) -> None:
         f"registry-dojo: error: cannot create the data folder '{home}': it is a file, not a "
         "folder; set REGISTRY_DOJO_HOME to a folder you can write\n"
     )
+
+
+def test_reveal_prefix_is_not_reveal(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as stopped:
+        cli.main(["lab", "env", "--rev"])
+    assert stopped.value.code == 2
+    assert "unrecognized arguments: --rev" in capsys.readouterr().err
+
+
+def test_progress_with_file_as_home(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    home = tmp_path / "file"
+    home.write_text("")
+    monkeypatch.setenv("REGISTRY_DOJO_HOME", str(home))
+    assert cli.main(["progress"]) == 1
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err == (
+        f"registry-dojo: error: cannot create the data folder '{home}': it is a file, not a "
+        "folder; set REGISTRY_DOJO_HOME to a folder you can write\n"
+    )

@@ -11,6 +11,7 @@ from Debian's registry program (tests/docker_support.py) and test images are ``F
 from __future__ import annotations
 
 import base64
+import contextlib
 import io
 import json
 import os
@@ -68,7 +69,14 @@ def engine() -> Iterator[DockerClient]:
         client.ping()
     except (docker.errors.DockerException, requests.RequestException) as error:
         _skip_or_fail(f"no Docker engine answers at DOCKER_HOST={host}: {error}")
+    before = {image.id for image in client.images.list(all=True)}
     yield client
+    # Remove only what this session added (the pushed tags, the built image, the registry:2
+    # stand-in), so a developer's own engine keeps its images and gets no fake registry:2.
+    for image in client.images.list(all=True):
+        if image.id not in before:
+            with contextlib.suppress(docker.errors.APIError):
+                client.images.remove(image.id, force=True)
     client.close()
 
 

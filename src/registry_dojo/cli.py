@@ -89,15 +89,21 @@ def _build_exercises(args: argparse.Namespace) -> int:
 
 
 def _progress(args: argparse.Namespace) -> int:
-    from registry_dojo import progress
+    from registry_dojo import paths, progress
 
+    # A data folder that cannot be used is an error here, with exit status 1, while
+    # summary_table() reports it as text for notebooks.
+    paths.data_home()
     print(progress.summary_table())
     return 0
 
 
 def build_parser() -> argparse.ArgumentParser:
     """Build the argument parser for every subcommand."""
+    # allow_abbrev=False everywhere: a prefix such as `--rev` must not stand for `--reveal`,
+    # which prints a secret.
     parser = argparse.ArgumentParser(
+        allow_abbrev=False,
         prog="registry-dojo",
         description="A hands-on course on container image registries.",
     )
@@ -107,23 +113,31 @@ def build_parser() -> argparse.ArgumentParser:
     )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    lab = commands.add_parser("lab", help="start, stop or inspect the lab registry")
+    lab = commands.add_parser(
+        "lab", allow_abbrev=False, help="start, stop or inspect the lab registry"
+    )
     lab_commands = lab.add_subparsers(dest="lab_command", required=True, metavar="ACTION")
-    up = lab_commands.add_parser("up", help="start the lab registry (no-op if running)")
+    up = lab_commands.add_parser(
+        "up", allow_abbrev=False, help="start the lab registry (no-op if running)"
+    )
     up.set_defaults(handler=_lab_up, parser=up)
-    down = lab_commands.add_parser("down", help="stop the lab registry")
+    down = lab_commands.add_parser("down", allow_abbrev=False, help="stop the lab registry")
     down.set_defaults(handler=_lab_down, parser=down)
     status = lab_commands.add_parser(
-        "status", help="show the lab registry; exit 3 if it is not running"
+        "status", allow_abbrev=False, help="show the lab registry; exit 3 if it is not running"
     )
     status.set_defaults(handler=_lab_status, parser=status)
-    env = lab_commands.add_parser("env", help="print shell exports for the running lab")
+    env = lab_commands.add_parser(
+        "env", allow_abbrev=False, help="print shell exports for the running lab"
+    )
     env.add_argument(
         "--reveal", action="store_true", help="also export the lab password (a secret)"
     )
     env.set_defaults(handler=_lab_env, parser=env)
 
-    start = commands.add_parser("start", help="start the lab and JupyterLab on the course")
+    start = commands.add_parser(
+        "start", allow_abbrev=False, help="start the lab and JupyterLab on the course"
+    )
     start.add_argument("--port", type=int, default=None, help="JupyterLab port (default: free)")
     start.add_argument("--no-browser", action="store_true", help="do not open a web browser")
     start.add_argument(
@@ -132,13 +146,17 @@ def build_parser() -> argparse.ArgumentParser:
     start.set_defaults(handler=_start, parser=start)
 
     build = commands.add_parser(
-        "build-exercises", help="generate exercise notebooks from solution notebooks"
+        "build-exercises",
+        allow_abbrev=False,
+        help="generate exercise notebooks from solution notebooks",
     )
     build.add_argument("--solutions", type=Path, default=Path("solutions"))
     build.add_argument("--exercises", type=Path, default=Path("exercises"))
     build.set_defaults(handler=_build_exercises, parser=build)
 
-    progress = commands.add_parser("progress", help="print your progress per module")
+    progress = commands.add_parser(
+        "progress", allow_abbrev=False, help="print your progress per module"
+    )
     progress.set_defaults(handler=_progress, parser=progress)
     return parser
 

@@ -188,7 +188,8 @@ qualify = Exercise(
     hints=(
         "Split each input into host, path, tag and digest before you write anything. "
         "Which inputs name a host at all?",
-        "The first component is a host only if it contains '.' or ':' or is 'localhost'. "
+        "The first component is a host only if it contains '.', ':' or a capital letter, "
+        "or is 'localhost'. "
         "Otherwise the host is Docker Hub, written 'docker.io'.",
         "On Docker Hub a one-component path gets 'library/'. A reference with neither tag nor "
         "digest gets ':latest'; one with a digest is pulled by digest alone.",
@@ -263,8 +264,8 @@ which_host = Exercise(
     max_points=len(WHICH_HOST_COMMANDS),
     hints=(
         "Look only at the first component of the image name, up to the first '/'.",
-        "It is a host when it contains '.' or ':' or is 'localhost'; otherwise the image is "
-        "on Docker Hub.",
+        "It is a host when it contains '.', ':' or a capital letter, or is 'localhost'; "
+        "otherwise the image is on Docker Hub.",
         "Docker Hub may be written 'docker.io'. Keep the port: it is part of the host.",
     ),
     solution=_WHICH_HOST_SOLUTION,
