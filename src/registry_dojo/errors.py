@@ -27,7 +27,7 @@ class InvalidReferenceError(DojoError, ValueError):
 
     `reason` is exactly the text of the matching error in Go's distribution/reference package
     (for example ``invalid reference format``), so it can be compared with what Docker prints.
-    `hint`, when given, says how to fix the value and is appended to the message.
+    `hint`, when given, describes how to fix the value and is appended to the message.
     """
 
     def __init__(self, reason: str, value: str, hint: str | None = None) -> None:

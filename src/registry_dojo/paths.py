@@ -1,4 +1,4 @@
-"""Where registry-dojo keeps its data: the lab registry's storage and state, and progress."""
+"""The course's data folder: the lab registry's storage and state, and the progress."""
 
 from __future__ import annotations
 

@@ -82,7 +82,7 @@ class ParseError:
 
 @dataclass(frozen=True)
 class Stdin:
-    """What feeds a command's standard input.
+    """Source of a command's standard input.
 
     `kind` is ``pipe`` (`source` is the feeding command and `argv` its words), ``file``
     (``< FILE``; `source` is the file name) or ``here-string`` (``<<< WORD``).

@@ -116,17 +116,30 @@ def diagnose_full_reference(given: str, expected: reference.Reference) -> str | 
     return "the tag differs from the input's"
 
 
-def grade_qualify(answers: Mapping[object, object], inputs: Sequence[str]) -> list[Case]:
-    """Grade a dict {input: full reference} against ``parse_docker_ref``."""
+def _grade_entries(
+    answers: Mapping[object, object],
+    keys: Sequence[str],
+    diagnose: Callable[[str, str], str | None],
+) -> list[Case]:
+    """Grade a dict answer key by key: `diagnose(key, given)` returns the problem or None."""
     cases = []
     entries = _string_entries(answers)
-    for value in inputs:
-        given, problem = _answer_for(entries, value)
+    for key in keys:
+        given, problem = _answer_for(entries, key)
         if given is not None:
-            problem = diagnose_full_reference(given, reference.parse_docker_ref(value)) or ""
+            problem = diagnose(key, given) or ""
         passed = given is not None and not problem
-        cases.append(Case(label(value), passed, _passed(given) if passed and given else problem))
+        cases.append(Case(label(key), passed, _passed(given) if passed and given else problem))
     return cases
+
+
+def grade_qualify(answers: Mapping[object, object], inputs: Sequence[str]) -> list[Case]:
+    """Grade a dict {input: full reference} against ``parse_docker_ref``."""
+    return _grade_entries(
+        answers,
+        inputs,
+        lambda value, given: diagnose_full_reference(given, reference.parse_docker_ref(value)),
+    )
 
 
 def expected_classification(value: str) -> str:
@@ -198,16 +211,11 @@ def diagnose_classification(value: str, given: str, expected: str) -> str | None
 
 def grade_classify(answers: Mapping[object, object], inputs: Sequence[str]) -> list[Case]:
     """Grade a dict {string: "valid" or reason} against ``parse_normalized_named``."""
-    cases = []
-    entries = _string_entries(answers)
-    for value in inputs:
-        given, problem = _answer_for(entries, value)
-        if given is not None:
-            expected = expected_classification(value)
-            problem = diagnose_classification(value, given, expected) or ""
-        passed = given is not None and not problem
-        cases.append(Case(label(value), passed, _passed(given) if passed and given else problem))
-    return cases
+    return _grade_entries(
+        answers,
+        inputs,
+        lambda value, given: diagnose_classification(value, given, expected_classification(value)),
+    )
 
 
 def _expected_parts(value: str) -> dict[str, str | None] | None:
@@ -372,12 +380,8 @@ def diagnose_host(command: str, given: str, expected: str) -> str | None:
 
 def grade_which_host(answers: Mapping[object, object], commands: Sequence[str]) -> list[Case]:
     """Grade a dict {command: host} against the normalised domain of each command's image."""
-    cases = []
-    entries = _string_entries(answers)
-    for command in commands:
-        given, problem = _answer_for(entries, command)
-        if given is not None:
-            problem = diagnose_host(command, given, expected_host(command)) or ""
-        passed = given is not None and not problem
-        cases.append(Case(label(command), passed, _passed(given) if passed and given else problem))
-    return cases
+    return _grade_entries(
+        answers,
+        commands,
+        lambda command, given: diagnose_host(command, given, expected_host(command)),
+    )

@@ -120,8 +120,8 @@ class Session:
         params: list[tuple[str, str | int | float | bool | None]] = []
         if service.service:
             params.append(("service", service.service))
-        # A challenge lists several scopes separated by spaces (a cross-repository mount needs
-        # pull on the source too); token services take each as its own `scope` parameter.
+        # A challenge may list several scopes separated by spaces, because a cross-repository
+        # mount also needs pull on the source. Token services take each as its own `scope`.
         params.extend(("scope", scope_item) for scope_item in (token_scope or "").split())
         url = httpx.URL(self.base_url).join(service.realm).copy_merge_params(params)
         headers = {} if self.auth.basic is None else {"Authorization": self.auth.basic}
